@@ -1,0 +1,84 @@
+/* -*- c++ -*- */
+/*
+ * This file is part of gr-ecdisc.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#ifndef INCLUDED_ECDISC_MEDIUM_SIM_H
+#define INCLUDED_ECDISC_MEDIUM_SIM_H
+
+#include <gnuradio/ecdisc/api.h>
+#include <gnuradio/sync_block.h>
+#include <cstdint>
+#include <string>
+#include <vector>
+namespace gr {
+namespace ecdisc {
+
+/*!
+ * \brief Physical simulator of a multilayer electrochromic disc: laser power
+ * per beam in, detector photocurrent per beam out.
+ * \ingroup ecdisc
+ *
+ * One input and one output per beam (float). Inputs are laser power in mW at
+ * sps samples per channel bit; outputs are the detector signal of each beam in
+ * normalised photocurrent (1.0 = 1 mW reflected onto the detector), with the
+ * medium noise added. The beams scan a simulated track of track_bits channel
+ * bits that wraps around: each wrap is one revolution, and the medium clock
+ * advances by the full revolution time (from the radius and velocity of the
+ * medium file), so colouring under voltage keeps evolving between passes.
+ *
+ * A layer colours only with voltage on its electrodes; light and heat speed the
+ * reaction up (thermally activated kinetics, integrated in closed form). The
+ * leading assist beam heats the neighbouring layer (claims 5, 7, 8).
+ *
+ * Message ports: "voltage" takes a dict {layer: int, volts: float};
+ * "focus" takes {beam: int, layer: int}. Tags on output 0: "revolution"
+ * (uint64) at each wrap; on every output at sample 0: "layer" (focus layer).
+ */
+class ECDISC_API medium_sim : virtual public gr::sync_block
+{
+public:
+    typedef std::shared_ptr<medium_sim> sptr;
+
+    /*!
+     * \param medium_file YAML medium stack; empty string = built-in default
+     * \param sps samples per channel bit, 1..32
+     * \param track_bits length of the simulated track in channel bits, 64..2^26
+     * \param focus_layers focus layer of each beam; its size (1..4) is the
+     *        number of beams, inputs and outputs
+     * \param layer_voltages electrode voltage per layer in V (empty: all 0 V)
+     * \param seed seed of the noise generator
+     */
+    static sptr make(const std::string& medium_file = "",
+                     int sps = 4,
+                     int track_bits = 65536,
+                     const std::vector<int>& focus_layers = std::vector<int>{ 1, 0 },
+                     const std::vector<double>& layer_voltages = std::vector<double>(),
+                     unsigned int seed = 1);
+
+    virtual void set_layer_voltage(int layer, double volts) = 0;
+    virtual double layer_voltage(int layer) const = 0;
+    virtual void set_focus_layer(int beam, int layer) = 0;
+    virtual int focus_layer(int beam) const = 0;
+    //! scale of every noise term (0 = noiseless, 1 = as in the medium file)
+    virtual void set_noise_scale(double scale) = 0;
+    virtual double noise_scale() const = 0;
+
+    virtual int num_layers() const = 0;
+    virtual int num_beams() const = 0;
+    virtual std::string medium_name() const = 0;
+    //! medium clock in seconds
+    virtual double time_s() const = 0;
+    //! completed passes over the simulated track
+    virtual uint64_t revolution() const = 0;
+    //! mean colour state (0 bleached .. 1 coloured) of a layer over the track
+    virtual double mean_state(int layer) const = 0;
+    //! colouring-rate factor the assist beam gives the recording spot now
+    virtual double assist_speedup() const = 0;
+};
+
+} // namespace ecdisc
+} // namespace gr
+
+#endif /* INCLUDED_ECDISC_MEDIUM_SIM_H */
