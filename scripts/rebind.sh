@@ -12,11 +12,11 @@ for b in "$@"; do
     for f in "python/ecdisc/bindings/${b}_python.cc" \
              "python/ecdisc/bindings/docstrings/${b}_pydoc_template.h"; do
         /usr/bin/python3 - "$f" <<'PY'
-import sys
+import re, sys
 p = sys.argv[1]
 s = open(p).read()
-s = s.replace(" * Copyright 2026 Free Software Foundation, Inc.\n *\n * This file is part of GNU Radio\n",
-              " * This file is part of gr-ecdisc.\n")
+s = re.sub(r" \* Copyright \d+ Free Software Foundation, Inc.\n \*\n \* This file is part of GNU Radio\n",
+           " * This file is part of gr-ecdisc.\n", s)
 open(p, "w").write(s)
 PY
     done
