@@ -1,0 +1,90 @@
+/*
+ * This file is part of gr-ecdisc.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "rll17_decoder_impl.h"
+#include <gnuradio/io_signature.h>
+#include <algorithm>
+#include <cstring>
+
+namespace gr {
+namespace ecdisc {
+
+rll17_decoder::sptr rll17_decoder::make(int frame_bytes, int sync_tolerance)
+{
+    return gnuradio::make_block_sptr<rll17_decoder_impl>(frame_bytes, sync_tolerance);
+}
+
+rll17_decoder_impl::rll17_decoder_impl(int frame_bytes, int sync_tolerance)
+    : gr::block("rll17_decoder",
+                gr::io_signature::make(1, 1, sizeof(uint8_t)),
+                gr::io_signature::make(1, 1, sizeof(uint8_t))),
+      d_kernel(frame_bytes, sync_tolerance),
+      d_frame_key(pmt::mp("frame")),
+      d_lost_key(pmt::mp("sync_lost")),
+      d_viol_key(pmt::mp("rll_violations"))
+{
+    set_relative_rate(static_cast<uint64_t>(d_kernel.frame_bytes()),
+                      static_cast<uint64_t>(d_kernel.frame_bits()));
+    // Frame tags are made here; upstream tags (e.g. the encoder's "frame"
+    // tags on channel bits) would land at meaningless byte offsets.
+    set_tag_propagation_policy(TPP_DONT);
+}
+
+void rll17_decoder_impl::forecast(int, gr_vector_int& ninput_items_required)
+{
+    // Decoded frames still queued can be emitted without any input.
+    ninput_items_required[0] = d_kernel.frames_ready() ? 0 : 1;
+}
+
+int rll17_decoder_impl::drain(uint8_t* out, int noutput_items, int produced)
+{
+    while (produced < noutput_items && d_kernel.frames_ready()) {
+        const ::ecdisc::rll17_frame& f = d_kernel.front();
+        if (d_offset == 0) {
+            const uint64_t off = nitems_written(0) + produced;
+            add_item_tag(0, off, d_frame_key, pmt::from_uint64(f.number), alias_pmt());
+            if (f.sync_lost) {
+                add_item_tag(
+                    0, off, d_lost_key, pmt::from_uint64(f.bits_skipped), alias_pmt());
+                d_logger->debug("sync lost: frame {} found {} bits from expected place",
+                                f.number,
+                                f.bits_skipped);
+            }
+            if (f.violations)
+                add_item_tag(
+                    0, off, d_viol_key, pmt::from_uint64(f.violations), alias_pmt());
+        }
+        const size_t n = std::min(f.bytes.size() - d_offset,
+                                  static_cast<size_t>(noutput_items - produced));
+        std::memcpy(out + produced, f.bytes.data() + d_offset, n);
+        produced += static_cast<int>(n);
+        d_offset += n;
+        if (d_offset == f.bytes.size()) {
+            d_kernel.pop();
+            d_offset = 0;
+        }
+    }
+    return produced;
+}
+
+int rll17_decoder_impl::general_work(int noutput_items,
+                                     gr_vector_int& ninput_items,
+                                     gr_vector_const_void_star& input_items,
+                                     gr_vector_void_star& output_items)
+{
+    const auto* in = static_cast<const uint8_t*>(input_items[0]);
+    auto* out = static_cast<uint8_t*>(output_items[0]);
+    int produced = drain(out, noutput_items, 0);
+    if (d_kernel.frames_ready() == 0 && ninput_items[0] > 0) {
+        // Everything queued is out: take all input (the kernel buffers what
+        // it cannot use yet) and emit what it decoded.
+        d_kernel.push(in, static_cast<size_t>(ninput_items[0]));
+        consume_each(ninput_items[0]);
+        produced = drain(out, noutput_items, produced);
+    }
+    return produced;
+}
+
+} // namespace ecdisc
+} // namespace gr
