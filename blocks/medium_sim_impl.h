@@ -1,0 +1,58 @@
+/*
+ * This file is part of gr-ecdisc.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef INCLUDED_ECDISC_MEDIUM_SIM_IMPL_H
+#define INCLUDED_ECDISC_MEDIUM_SIM_IMPL_H
+
+#include "medium.h"
+#include <gnuradio/ecdisc/medium_sim.h>
+#include <pmt/pmt.h>
+#include <vector>
+
+namespace gr {
+namespace ecdisc {
+
+class medium_sim_impl : public medium_sim
+{
+public:
+    medium_sim_impl(const std::string& medium_file,
+                    int sps,
+                    int track_bits,
+                    const std::vector<int>& focus_layers,
+                    const std::vector<double>& layer_voltages,
+                    unsigned int seed);
+
+    int work(int noutput_items,
+             gr_vector_const_void_star& input_items,
+             gr_vector_void_star& output_items) override;
+
+    void set_layer_voltage(int layer, double volts) override;
+    double layer_voltage(int layer) const override;
+    void set_focus_layer(int beam, int layer) override;
+    int focus_layer(int beam) const override;
+    void set_noise_scale(double scale) override;
+    double noise_scale() const override;
+
+    int num_layers() const override;
+    int num_beams() const override;
+    std::string medium_name() const override;
+    double time_s() const override;
+    uint64_t revolution() const override;
+    double mean_state(int layer) const override;
+    double assist_speedup() const override;
+
+private:
+    void handle_voltage(const pmt::pmt_t& msg);
+    void handle_focus(const pmt::pmt_t& msg);
+
+    ::ecdisc::medium d_kernel;
+    std::vector<bool> d_tag_layer; //!< per beam: tag "layer" at the next sample
+    std::vector<std::pair<size_t, uint64_t>> d_wraps;
+    mutable gr::thread::mutex d_mutex;
+};
+
+} // namespace ecdisc
+} // namespace gr
+
+#endif

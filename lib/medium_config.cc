@@ -1,0 +1,411 @@
+/*
+ * This file is part of gr-ecdisc.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "medium_config.h"
+#include <yaml-cpp/yaml.h>
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+namespace ecdisc {
+
+namespace {
+
+// The built-in default: the same text as media/default.yml (a kernel test
+// parses both and checks they give the same config).
+const char* const k_default_yaml = R"YAML(
+# gr-ecdisc built-in default medium: a two-layer electrochromic disc.
+# Layer 0 is nearest the light-incident side. SI units unless the key says
+# otherwise. This file is the built-in default of the library, byte for byte
+# (lib/medium_config.cc embeds the same text; a test checks they match).
+name: ecdisc-default-2layer
+optics:
+  wavelength_m: 405e-9
+  na: 0.85
+  substrate_index: 1.60
+  detector_radius_m: 3.0e-6
+format:
+  channel_bit_m: 74.5e-9
+  velocity_m_s: 4.92
+  radius_m: 0.040
+thermal:
+  ambient_k: 300
+  heating_k_per_mw: 23
+  neighbour_k_per_mw: 8
+  thermal_radius_m: 0.12e-6
+  neighbour_radius_m: 3.0e-6
+# Beam i is laser-array entry i: beam 0 (spot 1) is the leading assist beam,
+# beam 1 (spot 2) the recording beam.
+laser_array:
+  - {name: assist, along_track_m: 2.0e-6, cross_track_tracks: 0}
+  - {name: record, along_track_m: 0, cross_track_tracks: 0}
+materials:
+  polythiophene: {rate_per_s: 0.1, activation_ev: 1.6, nominal_voltage_v: 1.5}
+  wo3: {rate_per_s: 0.08, activation_ev: 1.55, nominal_voltage_v: 1.2}
+layers:
+  - {name: L0, material: polythiophene, reflectance_bleached: 0.06, reflectance_coloured: 0.02,
+     transmittance_bleached: 0.85, transmittance_coloured: 0.55, spacer_m: 25e-6}
+  - {name: L1, material: wo3, reflectance_bleached: 0.12, reflectance_coloured: 0.04,
+     transmittance_bleached: 0.80, transmittance_coloured: 0.50, spacer_m: 0}
+noise:
+  amplifier_sigma: 3e-4
+  rin_sigma: 2e-3
+)YAML";
+
+std::string fmt(double v)
+{
+    std::ostringstream s;
+    s << v;
+    return s.str();
+}
+
+//! A checked view of one YAML mapping: every key must be read exactly once
+//! through the accessors; finish() rejects the keys nobody asked for.
+class mapping
+{
+public:
+    mapping(const YAML::Node& node, std::string source, std::string path)
+        : d_node(node), d_source(std::move(source)), d_path(std::move(path))
+    {
+        if (!d_node.IsMap())
+            fail(d_path.empty() ? std::string("(top level)") : d_path,
+                 "must be a mapping of keys");
+    }
+
+    [[noreturn]] void fail(const std::string& key_path, const std::string& what) const
+    {
+        throw std::invalid_argument(d_source + ": " + key_path + ": " + what);
+    }
+    [[noreturn]] void fail_value(const std::string& key,
+                                 const std::string& value,
+                                 const std::string& what) const
+    {
+        throw std::invalid_argument(d_source + ": " + key_path(key) + " = " + value +
+                                    ": " + what);
+    }
+
+    std::string key_path(const std::string& key) const
+    {
+        return d_path.empty() ? key : d_path + "." + key;
+    }
+
+    YAML::Node node(const std::string& key, const std::string& expected)
+    {
+        d_used.insert(key);
+        YAML::Node n = d_node[key];
+        if (!n.IsDefined() || n.IsNull())
+            fail(key_path(key), "missing (expected " + expected + ")");
+        return n;
+    }
+
+    std::string text(const std::string& key)
+    {
+        YAML::Node n = node(key, "a string");
+        if (!n.IsScalar())
+            fail(key_path(key), "must be a string");
+        const std::string s = n.Scalar();
+        if (s.empty())
+            fail_value(key, "\"\"", "must not be empty");
+        return s;
+    }
+
+    /*! A number checked against [lo, hi] (open ends where lo_open/hi_open);
+     *  range names the allowed range in the message. */
+    double number(const std::string& key,
+                  double lo,
+                  double hi,
+                  bool lo_open,
+                  bool hi_open,
+                  const std::string& range)
+    {
+        YAML::Node n = node(key, "a number " + range);
+        if (!n.IsScalar())
+            fail(key_path(key), "must be a number " + range);
+        double v;
+        try {
+            v = n.as<double>();
+        } catch (const YAML::Exception&) {
+            fail_value(key, n.Scalar(), "must be a number " + range);
+        }
+        const bool ok = std::isfinite(v) && (lo_open ? v > lo : v >= lo) &&
+                        (hi_open ? v < hi : v <= hi);
+        if (!ok)
+            fail_value(key, n.Scalar(), "must be " + range);
+        return v;
+    }
+
+    int integer(const std::string& key, int lo, int hi)
+    {
+        const std::string range = "in " + std::to_string(lo) + ".." + std::to_string(hi);
+        YAML::Node n = node(key, "an integer " + range);
+        if (!n.IsScalar())
+            fail(key_path(key), "must be an integer " + range);
+        long v;
+        try {
+            v = n.as<long>();
+        } catch (const YAML::Exception&) {
+            fail_value(key, n.Scalar(), "must be an integer " + range);
+        }
+        if (v < lo || v > hi)
+            fail_value(key, n.Scalar(), "must be " + range);
+        return static_cast<int>(v);
+    }
+
+    void finish(const std::string& allowed) const
+    {
+        for (const auto& kv : d_node) {
+            const std::string k = kv.first.as<std::string>();
+            if (!d_used.count(k))
+                fail(key_path(k), "unknown key (allowed: " + allowed + ")");
+        }
+    }
+
+    const std::string& source() const { return d_source; }
+    const std::string& path() const { return d_path; }
+
+private:
+    YAML::Node d_node;
+    std::string d_source;
+    std::string d_path;
+    std::set<std::string> d_used;
+};
+
+// Ranges wide enough for any real disc, narrow enough to catch unit slips.
+const char* const k_unit = "in [0, 1]";
+
+} // namespace
+
+double medium_config::depth_m(int layer) const
+{
+    double z = 0;
+    for (int m = 0; m < layer; m++)
+        z += layers[m].spacer_m;
+    return z;
+}
+
+medium_config parse_medium_yaml(const std::string& text, const std::string& source)
+{
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+        throw std::invalid_argument(source + ": not valid YAML: " + e.what());
+    }
+    medium_config c;
+    mapping top(root, source, "");
+    c.name = top.text("name");
+
+    {
+        mapping m(top.node("optics", "a mapping"), source, "optics");
+        c.optics.wavelength_m = m.number("wavelength_m", 100e-9, 2e-6, false, false,
+                                         "in [1e-07, 2e-06]");
+        c.optics.substrate_index =
+            m.number("substrate_index", 1.0, 4.0, false, false, "in [1, 4]");
+        c.optics.na = m.number(
+            "na", 0.0, c.optics.substrate_index, true, true, "in (0, substrate_index)");
+        c.optics.detector_radius_m =
+            m.number("detector_radius_m", 0.0, 1e-3, true, false, "in (0, 0.001]");
+        m.finish("wavelength_m, na, substrate_index, detector_radius_m");
+    }
+    {
+        mapping m(top.node("format", "a mapping"), source, "format");
+        c.format.channel_bit_m =
+            m.number("channel_bit_m", 0.0, 1e-5, true, false, "in (0, 1e-05]");
+        c.format.velocity_m_s =
+            m.number("velocity_m_s", 0.0, 100.0, true, false, "in (0, 100]");
+        c.format.radius_m = m.number("radius_m", 0.0, 0.2, true, false, "in (0, 0.2]");
+        m.finish("channel_bit_m, velocity_m_s, radius_m");
+    }
+    {
+        mapping m(top.node("thermal", "a mapping"), source, "thermal");
+        c.thermal.ambient_k = m.number("ambient_k", 0.0, 1000.0, true, false, "in (0, 1000]");
+        c.thermal.heating_k_per_mw =
+            m.number("heating_k_per_mw", 0.0, 1000.0, false, false, "in [0, 1000]");
+        c.thermal.neighbour_k_per_mw =
+            m.number("neighbour_k_per_mw", 0.0, 1000.0, false, false, "in [0, 1000]");
+        c.thermal.thermal_radius_m =
+            m.number("thermal_radius_m", 0.0, 1e-4, true, false, "in (0, 0.0001]");
+        c.thermal.neighbour_radius_m =
+            m.number("neighbour_radius_m", 0.0, 1e-3, true, false, "in (0, 0.001]");
+        m.finish("ambient_k, heating_k_per_mw, neighbour_k_per_mw, thermal_radius_m, "
+                 "neighbour_radius_m");
+    }
+    {
+        YAML::Node arr = top.node("laser_array", "a list of 1..4 beams");
+        if (!arr.IsSequence() || arr.size() < 1 || arr.size() > 4)
+            top.fail("laser_array", "must be a list of 1..4 beams");
+        for (size_t i = 0; i < arr.size(); i++) {
+            mapping m(arr[i], source, "laser_array[" + std::to_string(i) + "]");
+            medium_beam b;
+            b.name = m.text("name");
+            b.along_track_m =
+                m.number("along_track_m", -1e-3, 1e-3, false, false, "in [-0.001, 0.001]");
+            b.cross_track_tracks = m.integer("cross_track_tracks", 0, 3);
+            if (b.cross_track_tracks != 0)
+                m.fail_value("cross_track_tracks",
+                             std::to_string(b.cross_track_tracks),
+                             "beams on other tracks are not simulated yet (the "
+                             "simulator has one track): must be 0");
+            m.finish("name, along_track_m, cross_track_tracks");
+            c.laser_array.push_back(b);
+        }
+    }
+    {
+        YAML::Node mats = top.node("materials", "a mapping of material names");
+        mapping all(mats, source, "materials");
+        if (mats.size() < 1)
+            top.fail("materials", "must name at least one material");
+        for (const auto& kv : mats) {
+            const std::string name = kv.first.as<std::string>();
+            all.node(name, "a mapping");
+            mapping m(kv.second, source, "materials." + name);
+            medium_material mat;
+            mat.name = name;
+            mat.rate_per_s = m.number("rate_per_s", 0.0, 1e6, false, false, "in [0, 1e+06]");
+            mat.activation_ev =
+                m.number("activation_ev", 0.0, 5.0, false, false, "in [0, 5]");
+            mat.nominal_voltage_v =
+                m.number("nominal_voltage_v", 0.0, 10.0, true, false, "in (0, 10]");
+            m.finish("rate_per_s, activation_ev, nominal_voltage_v");
+            c.materials.push_back(mat);
+        }
+    }
+    {
+        YAML::Node arr = top.node("layers", "a list of 1..16 layers");
+        if (!arr.IsSequence() || arr.size() < 1 || arr.size() > 16)
+            top.fail("layers", "must be a list of 1..16 layers");
+        for (size_t i = 0; i < arr.size(); i++) {
+            mapping m(arr[i], source, "layers[" + std::to_string(i) + "]");
+            medium_layer l;
+            l.name = m.text("name");
+            l.material = m.text("material");
+            l.material_index = -1;
+            std::string names;
+            for (size_t j = 0; j < c.materials.size(); j++) {
+                if (c.materials[j].name == l.material)
+                    l.material_index = static_cast<int>(j);
+                names += (j ? ", " : "") + c.materials[j].name;
+            }
+            if (l.material_index < 0)
+                m.fail_value("material", l.material, "must be one of materials (" + names + ")");
+            l.reflectance_bleached =
+                m.number("reflectance_bleached", 0.0, 1.0, false, false, k_unit);
+            l.reflectance_coloured =
+                m.number("reflectance_coloured", 0.0, 1.0, false, false, k_unit);
+            l.transmittance_bleached =
+                m.number("transmittance_bleached", 0.0, 1.0, false, false, k_unit);
+            l.transmittance_coloured =
+                m.number("transmittance_coloured", 0.0, 1.0, false, false, k_unit);
+            if (l.reflectance_bleached + l.transmittance_bleached > 1.0)
+                m.fail_value("transmittance_bleached",
+                             fmt(l.transmittance_bleached),
+                             "reflectance_bleached + transmittance_bleached must be <= 1");
+            if (l.reflectance_coloured + l.transmittance_coloured > 1.0)
+                m.fail_value("transmittance_coloured",
+                             fmt(l.transmittance_coloured),
+                             "reflectance_coloured + transmittance_coloured must be <= 1");
+            const bool last = i + 1 == arr.size();
+            l.spacer_m = last ? m.number("spacer_m", 0.0, 1e-3, false, false,
+                                         "in [0, 0.001] (last layer)")
+                              : m.number("spacer_m", 0.0, 1e-3, true, false,
+                                         "in (0, 0.001] (distance to the next layer)");
+            m.finish("name, material, reflectance_bleached, reflectance_coloured, "
+                     "transmittance_bleached, transmittance_coloured, spacer_m");
+            c.layers.push_back(l);
+        }
+    }
+    {
+        mapping m(top.node("noise", "a mapping"), source, "noise");
+        c.noise.amplifier_sigma =
+            m.number("amplifier_sigma", 0.0, 10.0, false, false, "in [0, 10]");
+        c.noise.rin_sigma = m.number("rin_sigma", 0.0, 1.0, false, false, "in [0, 1]");
+        m.finish("amplifier_sigma, rin_sigma");
+    }
+    top.finish("name, optics, format, thermal, laser_array, materials, layers, noise");
+    return c;
+}
+
+medium_config load_medium(const std::string& path)
+{
+    if (path.empty())
+        return default_medium();
+    std::ifstream f(path);
+#ifdef ECDISC_MEDIA_DIR
+    // A bare name that is not a file here is looked up among the installed media.
+    if (!f && path.find('/') == std::string::npos)
+        f.open(std::string(ECDISC_MEDIA_DIR) + "/" + path);
+#endif
+    if (!f)
+        throw std::invalid_argument("medium_file = " + path + ": cannot be opened");
+    std::stringstream s;
+    s << f.rdbuf();
+    const auto slash = path.find_last_of('/');
+    return parse_medium_yaml(s.str(), slash == std::string::npos ? path : path.substr(slash + 1));
+}
+
+const std::string& default_medium_yaml()
+{
+    // The literal starts with the newline after R"YAML(.
+    static const std::string s(k_default_yaml + 1);
+    return s;
+}
+
+medium_config default_medium()
+{
+    static const medium_config c = parse_medium_yaml(default_medium_yaml(), "<built-in default>");
+    return c;
+}
+
+bool operator==(const medium_config& a, const medium_config& b)
+{
+    auto beams_eq = [](const medium_beam& x, const medium_beam& y) {
+        return x.name == y.name && x.along_track_m == y.along_track_m &&
+               x.cross_track_tracks == y.cross_track_tracks;
+    };
+    auto mat_eq = [](const medium_material& x, const medium_material& y) {
+        return x.name == y.name && x.rate_per_s == y.rate_per_s &&
+               x.activation_ev == y.activation_ev &&
+               x.nominal_voltage_v == y.nominal_voltage_v;
+    };
+    auto layer_eq = [](const medium_layer& x, const medium_layer& y) {
+        return x.name == y.name && x.material == y.material &&
+               x.material_index == y.material_index &&
+               x.reflectance_bleached == y.reflectance_bleached &&
+               x.reflectance_coloured == y.reflectance_coloured &&
+               x.transmittance_bleached == y.transmittance_bleached &&
+               x.transmittance_coloured == y.transmittance_coloured &&
+               x.spacer_m == y.spacer_m;
+    };
+    auto vec_eq = [](const auto& x, const auto& y, const auto& eq) {
+        if (x.size() != y.size())
+            return false;
+        for (size_t i = 0; i < x.size(); i++)
+            if (!eq(x[i], y[i]))
+                return false;
+        return true;
+    };
+    const auto& ao = a.optics;
+    const auto& bo = b.optics;
+    const auto& at = a.thermal;
+    const auto& bt = b.thermal;
+    return a.name == b.name && ao.wavelength_m == bo.wavelength_m && ao.na == bo.na &&
+           ao.substrate_index == bo.substrate_index &&
+           ao.detector_radius_m == bo.detector_radius_m &&
+           a.format.channel_bit_m == b.format.channel_bit_m &&
+           a.format.velocity_m_s == b.format.velocity_m_s &&
+           a.format.radius_m == b.format.radius_m && at.ambient_k == bt.ambient_k &&
+           at.heating_k_per_mw == bt.heating_k_per_mw &&
+           at.neighbour_k_per_mw == bt.neighbour_k_per_mw &&
+           at.thermal_radius_m == bt.thermal_radius_m &&
+           at.neighbour_radius_m == bt.neighbour_radius_m &&
+           vec_eq(a.laser_array, b.laser_array, beams_eq) &&
+           vec_eq(a.materials, b.materials, mat_eq) && vec_eq(a.layers, b.layers, layer_eq) &&
+           a.noise.amplifier_sigma == b.noise.amplifier_sigma &&
+           a.noise.rin_sigma == b.noise.rin_sigma;
+}
+
+} // namespace ecdisc

@@ -1,0 +1,98 @@
+/*
+ * This file is part of gr-ecdisc.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef ECDISC_KERNEL_MEDIUM_CONFIG_H
+#define ECDISC_KERNEL_MEDIUM_CONFIG_H
+
+#include <string>
+#include <vector>
+
+namespace ecdisc {
+
+/*! A medium stack as read from its YAML file (see media/default.yml for the
+ *  schema). Every value is checked by the parser; a config that came out of
+ *  parse_medium_yaml() is physically possible. SI units unless named. */
+struct medium_optics {
+    double wavelength_m = 0;
+    double na = 0;
+    double substrate_index = 0;
+    double detector_radius_m = 0;
+};
+
+struct medium_format {
+    double channel_bit_m = 0;
+    double velocity_m_s = 0;
+    double radius_m = 0;
+};
+
+struct medium_thermal {
+    double ambient_k = 0;
+    double heating_k_per_mw = 0;   //!< peak rise on the focus layer per mW
+    double neighbour_k_per_mw = 0; //!< peak rise on an adjacent layer per mW
+    double thermal_radius_m = 0;   //!< Gaussian sigma on the focus layer
+    double neighbour_radius_m = 0; //!< Gaussian sigma on an adjacent layer
+};
+
+//! one entry of the laser array: beam i is entry i
+struct medium_beam {
+    std::string name;
+    double along_track_m = 0; //!< lead along the track (positive = ahead)
+    int cross_track_tracks = 0;
+};
+
+struct medium_material {
+    std::string name;
+    double rate_per_s = 0;        //!< colouring rate at ambient, nominal voltage
+    double activation_ev = 0;     //!< Arrhenius activation energy
+    double nominal_voltage_v = 0; //!< voltage at which the rate is rate_per_s
+};
+
+struct medium_layer {
+    std::string name;
+    std::string material;
+    int material_index = 0; //!< index into medium_config::materials
+    double reflectance_bleached = 0;
+    double reflectance_coloured = 0;
+    double transmittance_bleached = 0;
+    double transmittance_coloured = 0;
+    double spacer_m = 0; //!< distance to the next layer (away from the light)
+};
+
+struct medium_noise {
+    double amplifier_sigma = 0; //!< additive, normalised photocurrent
+    double rin_sigma = 0;       //!< multiplicative laser RIN, relative
+};
+
+struct medium_config {
+    std::string name;
+    medium_optics optics;
+    medium_format format;
+    medium_thermal thermal;
+    std::vector<medium_beam> laser_array;
+    std::vector<medium_material> materials; //!< in file order
+    std::vector<medium_layer> layers;
+    medium_noise noise;
+
+    //! depth of layer k from layer 0 (sum of the spacers in front of it)
+    double depth_m(int layer) const;
+};
+
+bool operator==(const medium_config& a, const medium_config& b);
+inline bool operator!=(const medium_config& a, const medium_config& b) { return !(a == b); }
+
+/*! Parses and validates a medium stack. source names the text in error
+ *  messages ("<source>: <key path> = <value>: <allowed>"); every error is a
+ *  std::invalid_argument. */
+medium_config parse_medium_yaml(const std::string& text, const std::string& source);
+
+//! reads a file and parses it; an empty path gives the built-in default
+medium_config load_medium(const std::string& path);
+
+//! the built-in default medium (the text of media/default.yml)
+const std::string& default_medium_yaml();
+medium_config default_medium();
+
+} // namespace ecdisc
+
+#endif

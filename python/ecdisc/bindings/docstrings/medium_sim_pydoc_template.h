@@ -1,0 +1,64 @@
+/*
+ * This file is part of gr-ecdisc.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ */
+#include "pydoc_macros.h"
+#define D(...) DOC(gr, ecdisc, __VA_ARGS__)
+/*
+  This file contains placeholders for docstrings for the Python bindings.
+  Do not edit! These were automatically extracted during the binding process
+  and will be overwritten during the build process
+ */
+
+
+static const char* __doc_gr_ecdisc_medium_sim = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_medium_sim_0 = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_medium_sim_1 = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_make = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_set_layer_voltage = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_layer_voltage = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_set_focus_layer = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_focus_layer = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_set_noise_scale = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_noise_scale = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_num_layers = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_num_beams = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_medium_name = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_time_s = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_revolution = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_mean_state = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_assist_speedup = R"doc()doc";
