@@ -23,6 +23,9 @@ namespace ecdisc {
  *  - output 1, beam 1 (spot 2, the recording beam): write_power_mw during a
  *    mark, shortened by lead_trim at its start and tail_trim at its end (both
  *    in channel bits; a single-pulse strategy), space_power_mw elsewhere.
+ * Sample k of a bit lies (k + 0.5)/sps bits into it. Latency: exactly one
+ * channel bit (sps samples; the first output bit is a space), because the
+ * tail trim needs to see the bit after a mark.
  */
 class ECDISC_API write_strategy : virtual public gr::sync_interpolator
 {
