@@ -8,22 +8,33 @@
 namespace gr {
 namespace ecdisc {
 
-rf_frontend::sptr rf_frontend::make(int n_channels, double dc_alpha, double agc_alpha, bool invert)
+rf_frontend::sptr rf_frontend::make(int n_channels,
+                                    double dc_alpha,
+                                    double agc_alpha,
+                                    bool invert,
+                                    double eq_boost,
+                                    int eq_spacing)
 {
-    return gnuradio::make_block_sptr<rf_frontend_impl>(n_channels, dc_alpha, agc_alpha, invert);
+    return gnuradio::make_block_sptr<rf_frontend_impl>(
+        n_channels, dc_alpha, agc_alpha, invert, eq_boost, eq_spacing);
 }
 
 namespace {
 int checked_channels(int n) { return (n >= 1 && n <= 16) ? n : 1; }
 } // namespace
 
-rf_frontend_impl::rf_frontend_impl(int n_channels, double dc_alpha, double agc_alpha, bool invert)
+rf_frontend_impl::rf_frontend_impl(int n_channels,
+                                   double dc_alpha,
+                                   double agc_alpha,
+                                   bool invert,
+                                   double eq_boost,
+                                   int eq_spacing)
     : gr::sync_block("rf_frontend",
                      gr::io_signature::make(checked_channels(n_channels),
                                             checked_channels(n_channels),
                                             sizeof(float)),
                      gr::io_signature::make(1, 1, sizeof(float))),
-      d_kernel(n_channels, dc_alpha, agc_alpha, invert)
+      d_kernel(n_channels, dc_alpha, agc_alpha, invert, eq_boost, eq_spacing)
 {
 }
 

@@ -15,7 +15,12 @@ namespace ecdisc {
 class rf_frontend_impl : public rf_frontend
 {
 public:
-    rf_frontend_impl(int n_channels, double dc_alpha, double agc_alpha, bool invert);
+    rf_frontend_impl(int n_channels,
+                     double dc_alpha,
+                     double agc_alpha,
+                     bool invert,
+                     double eq_boost,
+                     int eq_spacing);
 
     int work(int noutput_items,
              gr_vector_const_void_star& input_items,

@@ -15,46 +15,9 @@ namespace ecdisc {
 
 namespace {
 
-// The built-in default: the same text as media/default.yml (a kernel test
-// parses both and checks they give the same config).
-const char* const k_default_yaml = R"YAML(
-# gr-ecdisc built-in default medium: a two-layer electrochromic disc.
-# Layer 0 is nearest the light-incident side. SI units unless the key says
-# otherwise. This file is the built-in default of the library, byte for byte
-# (lib/medium_config.cc embeds the same text; a test checks they match).
-name: ecdisc-default-2layer
-optics:
-  wavelength_m: 405e-9
-  na: 0.85
-  substrate_index: 1.60
-  detector_radius_m: 3.0e-6
-format:
-  channel_bit_m: 74.5e-9
-  velocity_m_s: 4.92
-  radius_m: 0.040
-thermal:
-  ambient_k: 300
-  heating_k_per_mw: 23
-  neighbour_k_per_mw: 8
-  thermal_radius_m: 0.12e-6
-  neighbour_radius_m: 3.0e-6
-# Beam i is laser-array entry i: beam 0 (spot 1) is the leading assist beam,
-# beam 1 (spot 2) the recording beam.
-laser_array:
-  - {name: assist, along_track_m: 2.0e-6, cross_track_tracks: 0}
-  - {name: record, along_track_m: 0, cross_track_tracks: 0}
-materials:
-  polythiophene: {rate_per_s: 0.1, activation_ev: 1.6, nominal_voltage_v: 1.5}
-  wo3: {rate_per_s: 0.08, activation_ev: 1.55, nominal_voltage_v: 1.2}
-layers:
-  - {name: L0, material: polythiophene, reflectance_bleached: 0.06, reflectance_coloured: 0.02,
-     transmittance_bleached: 0.85, transmittance_coloured: 0.55, spacer_m: 25e-6}
-  - {name: L1, material: wo3, reflectance_bleached: 0.12, reflectance_coloured: 0.04,
-     transmittance_bleached: 0.80, transmittance_coloured: 0.50, spacer_m: 0}
-noise:
-  amplifier_sigma: 3e-4
-  rin_sigma: 2e-3
-)YAML";
+// The built-in default: media/default.yml, embedded at build time
+// (lib/CMakeLists.txt writes it into default_medium_yaml.h).
+#include "default_medium_yaml.h"
 
 std::string fmt(double v)
 {
@@ -350,7 +313,7 @@ medium_config load_medium(const std::string& path)
 const std::string& default_medium_yaml()
 {
     // The literal starts with the newline after R"YAML(.
-    static const std::string s(k_default_yaml + 1);
+    static const std::string s(k_default_yaml);
     return s;
 }
 

@@ -11,9 +11,31 @@
 
 namespace ecdisc {
 
-/*! Detector front end: sum of channels, DC restore, AGC to unit RMS.
+/*! Fixed three-tap boost ("limit") equaliser: lifts the short runs that the
+ *  optical spot blurs. y[n] = x[n-k] - (boost/2) (x[n] + x[n-2k]), k = spacing
+ *  (samples, one channel bit), so the output lags the input by k samples.
+ *  rf_frontend bypasses it when boost = 0 (no delay). Stateful across calls; before the
+ *  first sample the input is taken to have been x[0]. */
+class boost_equalizer
+{
+public:
+    boost_equalizer(double boost, int spacing);
+    //! out may not alias in
+    void process(const float* in, float* out, size_t n);
+    double boost() const { return d_boost; }
+    int spacing() const { return d_k; }
+
+private:
+    double d_boost;
+    int d_k;
+    bool d_primed = false;
+    std::vector<float> d_buf; // last 2k inputs, then the new ones
+};
+
+/*! Detector front end: sum of channels, boost equaliser, DC restore, AGC to
+ *  unit RMS.
  *
- *  Per sample n (s = sum of the channels):
+ *  Per sample n (s = sum of the channels, passed through boost_equalizer):
  *    m[n] = m[n-1] + a_n (s[n] - m[n-1]),   y[n] = s[n] - m[n]
  *    p[n] = p[n-1] + b_n (y[n]^2 - p[n-1]), out[n] = +-y[n] / sqrt(p[n])
  *  with a_n = max(dc_alpha, 1/(n+1)) and b_n = max(agc_alpha, 1/(n+1)): the
@@ -26,7 +48,12 @@ namespace ecdisc {
 class rf_frontend
 {
 public:
-    rf_frontend(int n_channels, double dc_alpha, double agc_alpha, bool invert);
+    rf_frontend(int n_channels,
+                double dc_alpha,
+                double agc_alpha,
+                bool invert,
+                double eq_boost = 0.0,
+                int eq_spacing = 4);
 
     //! in[c][i], c < n_channels, i < n; out may alias in[0]
     void process(const float* const* in, float* out, size_t n);
@@ -42,7 +69,8 @@ private:
     bool d_invert;
     double d_mean = 0.0, d_power = 0.0;
     uint64_t d_count = 0; // samples seen (for the start-up running mean)
-    std::vector<float> d_sum;
+    std::vector<float> d_sum, d_eq;
+    boost_equalizer d_equalizer;
 };
 
 } // namespace ecdisc

@@ -40,6 +40,29 @@ class qa_rf_frontend(gr_unittest.TestCase):
         i = 29 * 600 + 7
         self.assertLess(list(snk.data())[i], -1.3)
 
+    def test_boost_equalizer_tone_gains(self):
+        # The equaliser's gain at angular frequency w (rad/sample) is
+        # |1 - b cos(w k)|: with b = 0.6, k = 4 it is 1.6 at period 8 and
+        # 1 - 0.6 cos(pi/4) at period 32. The AGC scales both tones alike, so
+        # their amplitude ratio at the output is the ratio of the gains.
+        import math
+        n = 40000
+        x = [math.sin(2 * math.pi * i / 8) + math.sin(2 * math.pi * i / 32 + 0.3)
+             for i in range(n)]
+        src = blocks.vector_source_f(x)
+        fe = ecdisc.rf_frontend(1, 1e-3, 1e-3, False, 0.6, 4)
+        snk = blocks.vector_sink_f()
+        self.tb.connect(src, fe, snk)
+        self.tb.run()
+        y = list(snk.data())[20000:]
+
+        def amplitude(period):
+            c = sum(v * math.cos(2 * math.pi * i / period) for i, v in enumerate(y))
+            s = sum(v * math.sin(2 * math.pi * i / period) for i, v in enumerate(y))
+            return 2 * math.hypot(c, s) / len(y)
+        want = 1.6 / (1 - 0.6 * math.cos(math.pi / 4))
+        self.assertAlmostEqual(amplitude(8) / amplitude(32), want, delta=0.01 * want)
+
     def test_bad_parameters(self):
         with self.assertRaisesRegex(ValueError, "n_channels = 0"):
             ecdisc.rf_frontend(0)
@@ -47,6 +70,10 @@ class qa_rf_frontend(gr_unittest.TestCase):
             ecdisc.rf_frontend(1, 0.5)
         with self.assertRaisesRegex(ValueError, "agc_alpha = -1"):
             ecdisc.rf_frontend(1, 1e-3, -1.0)
+        with self.assertRaisesRegex(ValueError, "eq_boost = 3"):
+            ecdisc.rf_frontend(1, 1e-3, 1e-3, True, 3.0)
+        with self.assertRaisesRegex(ValueError, "eq_spacing = 0"):
+            ecdisc.rf_frontend(1, 1e-3, 1e-3, True, 0.5, 0)
 
 
 if __name__ == '__main__':

@@ -27,6 +27,14 @@ from .write_then_read import write_then_read
 RECORD_VOLTAGE_V = 1.5
 #: Channel bits of blank track after the data, so the read pass overruns it.
 TRACK_MARGIN_BITS = 512
+#: Frames of filler recorded ahead of the user data (a run-in, as on real
+#: discs): the front end and the clock recovery settle on them. They are
+#: decoded but not counted in the report.
+RUN_IN_FRAMES = 2
+#: Frames of filler after the user data (a run-out): the write strategy
+#: delays the power by one channel bit, and the last frame's sync check
+#: needs bits after it.
+RUN_OUT_FRAMES = 1
 
 
 class SessionSettings:
@@ -34,7 +42,8 @@ class SessionSettings:
 
     def __init__(self, medium_file="", layer=0, n_bytes=8192, seed=1,
                  assist_power_mw=3.0, write_power_mw=6.0, read_power_mw=0.5,
-                 sps=4, frame_bytes=64, noise_scale=1.0):
+                 sps=4, frame_bytes=64, noise_scale=1.0, lead_trim=0.0,
+                 tail_trim=0.5, eq_boost=0.6):
         self.medium_file = medium_file
         self.layer = int(layer)
         self.n_bytes = int(n_bytes)
@@ -45,6 +54,9 @@ class SessionSettings:
         self.sps = int(sps)
         self.frame_bytes = int(frame_bytes)
         self.noise_scale = float(noise_scale)
+        self.lead_trim = float(lead_trim)
+        self.tail_trim = float(tail_trim)
+        self.eq_boost = float(eq_boost)
         self.check()
 
     def check(self):
@@ -75,13 +87,18 @@ def run_session(settings):
     rng = np.random.default_rng(s.seed)
     n_frames = -(-s.n_bytes // s.frame_bytes)
     data = rng.integers(0, 256, n_frames * s.frame_bytes, dtype=np.uint8)
+    run_in = rng.integers(0, 256, RUN_IN_FRAMES * s.frame_bytes, dtype=np.uint8)
+    run_out = rng.integers(0, 256, RUN_OUT_FRAMES * s.frame_bytes, dtype=np.uint8)
+    written = np.concatenate([run_in, data, run_out])
 
     enc = rll17_encoder(s.frame_bytes)
     frame_bits = enc.frame_bits()
+    run_in_bits = RUN_IN_FRAMES * frame_bits
     data_bits = n_frames * frame_bits
-    track_bits = data_bits + TRACK_MARGIN_BITS
+    run_out_bits = RUN_OUT_FRAMES * frame_bits
+    track_bits = run_in_bits + data_bits + run_out_bits + TRACK_MARGIN_BITS
     rev = track_bits * s.sps              # samples per simulated revolution
-    write_samples = data_bits * s.sps
+    write_samples = (run_in_bits + data_bits + run_out_bits) * s.sps
 
     # The medium is made first: it validates the medium file and the layer.
     probe = medium_sim(s.medium_file, s.sps, track_bits, [0, 0], [], s.seed)
@@ -96,10 +113,10 @@ def run_session(settings):
     medium.set_noise_scale(s.noise_scale)
 
     tb = gr.top_block("ecdisc_session")
-    src = blocks.vector_source_b(data.tolist())
+    src = blocks.vector_source_b(written.tolist())
     nrzi = nrzi_encoder(0)
     ws = write_strategy(s.sps, s.write_power_mw, s.read_power_mw,
-                        s.assist_power_mw)
+                        s.assist_power_mw, s.lead_trim, s.tail_trim)
     tb.connect(src, enc, nrzi, ws)
 
     # One revolution recording, one reading (assist off, recording beam at
@@ -110,20 +127,29 @@ def run_session(settings):
 
     tb.connect((medium, 0), blocks.null_sink(gr.sizeof_float))
     skip = blocks.skiphead(gr.sizeof_float, rev)
-    front = rf_frontend(1)
+    front = rf_frontend(1, 1e-3, 1e-3, True, s.eq_boost, s.sps)
     cdr = slicer_cdr(float(s.sps))
     ber = ber_counter()
     dec = rll17_decoder(s.frame_bytes)
     sink = blocks.vector_sink_b()
     tb.connect((medium, 1), skip, front, cdr)
-    tb.connect(nrzi, (ber, 0))
-    tb.connect(cdr, (ber, 1))
+    # The reference levels come from a branch of their own: tapping the
+    # write chain would make the writer wait for the reader (the counter
+    # drains one input only while the other keeps pace).
+    # Both skip the run-in and the reference stops at the run-out, so that
+    # only the user data is counted; bits never compared count as errors.
+    tb.connect(blocks.vector_source_b(written.tolist()), rll17_encoder(s.frame_bytes),
+               nrzi_encoder(0), blocks.skiphead(gr.sizeof_char, run_in_bits),
+               blocks.head(gr.sizeof_char, data_bits), (ber, 0))
+    tb.connect(cdr, blocks.skiphead(gr.sizeof_char, run_in_bits), (ber, 1))
     tb.connect(cdr, nrzi_decoder(0), dec, sink)
     tb.run()
 
     out = np.array(sink.data(), dtype=np.uint8)
-    n = min(len(out), len(data))
-    byte_errors = int(np.count_nonzero(out[:n] != data[:n])) + (len(data) - n)
+    per_frame, found = compare_frames(written, out, s.frame_bytes)
+    user = slice(RUN_IN_FRAMES, RUN_IN_FRAMES + n_frames)
+    byte_errors = int(per_frame[user].sum())
+    frames_missing = int(np.count_nonzero(~found[user]))
     compared = ber.bits_compared()
     errors = ber.errors() + (data_bits - min(compared, data_bits))
     return {
@@ -135,6 +161,7 @@ def run_session(settings):
         "byte_errors": byte_errors,
         "frames": int(dec.frames()),
         "frames_flagged": int(dec.frames_flagged()),
+        "frames_missing": frames_missing,
         "sync_losses": int(dec.sync_losses()),
         "medium": {
             "name": medium.medium_name(),
@@ -142,6 +169,30 @@ def run_session(settings):
             "assist_speedup": medium.assist_speedup(),
         },
     }
+
+
+def compare_frames(data, out, frame_bytes, window=4):
+    """Byte errors of the decoded frames against the written ones.
+
+    The foundation's frames carry no frame number, so each decoded frame is
+    matched to the written frame (at or a few after the last match) that it
+    differs least from (a decoded frame too far from all of them is noise and
+    is dropped). Returns (errors, found): per written frame, its byte errors
+    (frame_bytes when no decoded frame matched it) and whether one did."""
+    sent = data.reshape(-1, frame_bytes)
+    got = out[:len(out) - len(out) % frame_bytes].reshape(-1, frame_bytes)
+    errors = np.full(len(sent), frame_bytes, dtype=np.int64)
+    found = np.zeros(len(sent), dtype=bool)
+    nxt = 0
+    for frame in got:
+        cands = range(nxt, min(nxt + window, len(sent)))
+        dist = [int(np.count_nonzero(sent[k] != frame)) for k in cands]
+        if dist and min(dist) < frame_bytes // 2:
+            k = nxt + int(np.argmin(dist))
+            errors[k] = dist[k - nxt]
+            found[k] = True
+            nxt = k + 1
+    return errors, found
 
 
 def medium_layers(medium_file=""):

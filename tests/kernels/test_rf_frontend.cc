@@ -128,3 +128,52 @@ TEST(RfFrontend, RejectsBadParameters)
               std::string::npos);
     EXPECT_THROW(rf_frontend(1, NAN, 1e-3, true), std::invalid_argument);
 }
+
+TEST(BoostEqualizer, ImpulseResponseIsThreeTaps)
+{
+    // y[n] = x[n-k] - (b/2)(x[n] + x[n-2k]): an impulse at n0 gives -b/2 at
+    // n0, 1 at n0+k, -b/2 at n0+2k, and nothing else.
+    const double b = 0.6;
+    const int k = 4;
+    ecdisc::boost_equalizer eq(b, k);
+    std::vector<float> x(40, 0.0f), y(40);
+    x[10] = 1.0f;
+    eq.process(x.data(), y.data(), x.size());
+    for (int n = 0; n < 40; n++) {
+        float want = 0.0f;
+        if (n == 10 || n == 10 + 2 * k)
+            want = static_cast<float>(-b / 2);
+        if (n == 10 + k)
+            want = 1.0f;
+        EXPECT_FLOAT_EQ(y[n], want) << "n = " << n;
+    }
+}
+
+TEST(BoostEqualizer, ChunkedEqualsWhole)
+{
+    std::vector<float> x(1000), whole(1000), parts(1000);
+    for (size_t i = 0; i < x.size(); i++)
+        x[i] = static_cast<float>(std::sin(0.37 * i) + 0.1 * (i % 7));
+    ecdisc::boost_equalizer a(0.8, 5), b(0.8, 5);
+    a.process(x.data(), whole.data(), x.size());
+    size_t pos = 0, step = 1;
+    while (pos < x.size()) {
+        const size_t n = std::min(step, x.size() - pos);
+        b.process(x.data() + pos, parts.data() + pos, n);
+        pos += n;
+        step = step * 2 + 1;
+    }
+    EXPECT_EQ(whole, parts);
+}
+
+TEST(BoostEqualizer, RejectsBadParameters)
+{
+    EXPECT_THROW(ecdisc::boost_equalizer(-0.1, 4), std::invalid_argument);
+    EXPECT_THROW(ecdisc::boost_equalizer(0.5, 0), std::invalid_argument);
+    try {
+        ecdisc::rf_frontend fe(1, 1e-3, 1e-3, true, 2.5, 4);
+        FAIL() << "no exception";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("eq_boost = 2.5"), std::string::npos);
+    }
+}

@@ -12,7 +12,7 @@
 /* BINDTOOL_GEN_AUTOMATIC(0)                                                       */
 /* BINDTOOL_USE_PYGCCXML(0)                                                        */
 /* BINDTOOL_HEADER_FILE(rf_frontend.h)                                        */
-/* BINDTOOL_HEADER_FILE_HASH(8ba2ec198d66f9f809710880a4322133)                     */
+/* BINDTOOL_HEADER_FILE_HASH(ced47b9f6d4fda31d8a5dde21ead0437)                     */
 /***********************************************************************************/
 
 #include <pybind11/complex.h>
@@ -42,6 +42,8 @@ void bind_rf_frontend(py::module& m)
              py::arg("dc_alpha") = 0.001,
              py::arg("agc_alpha") = 0.001,
              py::arg("invert") = true,
+             py::arg("eq_boost") = 0.,
+             py::arg("eq_spacing") = 4,
              D(rf_frontend, make))
 
 
