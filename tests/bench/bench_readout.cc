@@ -9,10 +9,8 @@
  *  rf_frontend: ours (1 channel) vs filter::dc_blocker_ff(32) -> analog::agc2_ff.
  *  slicer_cdr: ours vs digital::symbol_sync_ff(Gardner TED, same sps and loop
  *      bandwidth, MMSE 8-tap interpolator) -> digital::binary_slicer_fb.
- *  ber_counter: ours (two streams, alignment, counting) vs blocks::xor_bb ->
- *      null sink (the per-bit compare alone). gr-fec's ber_bf would be the
- *      natural peer but the bench target does not link gnuradio-fec; build
- *      with -DECDISC_BENCH_FEC and that library linked to use it instead.
+ *  ber_counter: ours (two streams, alignment, counting) vs gr-fec's ber_bf
+ *      on the same bits packed 8 per byte (pack_k_bits_bb on each input).
  * Items are channel bits in every row.
  */
 #include "bench_util.h"
@@ -20,7 +18,6 @@
 #include "slicer_cdr.h"
 #include "write_strategy.h"
 #include <gnuradio/analog/agc2_ff.h>
-#include <gnuradio/blocks/xor_blk.h>
 #include <gnuradio/digital/binary_slicer_fb.h>
 #include <gnuradio/digital/symbol_sync_ff.h>
 #include <gnuradio/ecdisc/ber_counter.h>
@@ -29,10 +26,8 @@
 #include <gnuradio/ecdisc/write_strategy.h>
 #include <gnuradio/filter/dc_blocker_ff.h>
 #include <gnuradio/filter/interp_fir_filter.h>
-#ifdef ECDISC_BENCH_FEC
 #include <gnuradio/blocks/pack_k_bits_bb.h>
 #include <gnuradio/fec/ber_bf.h>
-#endif
 #include <cmath>
 
 namespace {
@@ -248,7 +243,6 @@ void ber_ours(benchmark::State& state)
 }
 void ber_peer(benchmark::State& state)
 {
-#ifdef ECDISC_BENCH_FEC
     ecdisc_bench::time_flowgraph(
         state,
         [] {
@@ -266,21 +260,6 @@ void ber_peer(benchmark::State& state)
             return tb;
         },
         static_cast<int64_t>(NBITS));
-#else
-    ecdisc_bench::time_flowgraph(
-        state,
-        [] {
-            auto tb = gr::make_top_block("bench");
-            auto a = gr::blocks::vector_source<uint8_t>::make(levels());
-            auto b = gr::blocks::vector_source<uint8_t>::make(received());
-            auto x = gr::blocks::xor_bb::make();
-            tb->connect(a, 0, x, 0);
-            tb->connect(b, 0, x, 1);
-            tb->connect(x, 0, gr::blocks::null_sink::make(1), 0);
-            return tb;
-        },
-        static_cast<int64_t>(NBITS));
-#endif
 }
 ECDISC_FLOWGRAPH_BENCHMARK(ber_ours, "ber_counter", "ours");
 ECDISC_FLOWGRAPH_BENCHMARK(ber_peer, "ber_counter", "gnuradio");
