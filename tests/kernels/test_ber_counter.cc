@@ -2,6 +2,7 @@
  * This file is part of gr-ecdisc.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "test_util.h"
 #include "ber_counter.h"
 #include <gtest/gtest.h>
 #include <random>
@@ -121,14 +122,7 @@ TEST(BerCounter, OnlyBitZeroCounts)
 
 TEST(BerCounter, RejectsBadParameters)
 {
-    auto msg = [](auto f) {
-        try {
-            f();
-        } catch (const std::invalid_argument& e) {
-            return std::string(e.what());
-        }
-        return std::string("no exception");
-    };
+    const auto msg = [](auto f) { return ecdisc_test::invalid_argument_message(f); };
     EXPECT_NE(msg([] { ber_counter(-1, 2048); }).find("max_lag = -1"), std::string::npos);
     EXPECT_NE(msg([] { ber_counter(100001, 2048); }).find("max_lag = 100001"), std::string::npos);
     EXPECT_NE(msg([] { ber_counter(10, 15); }).find("align_bits = 15"), std::string::npos);

@@ -2,6 +2,7 @@
  * This file is part of gr-ecdisc.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "test_util.h"
 #include "rf_frontend.h"
 #include <gtest/gtest.h>
 #include <cmath>
@@ -110,14 +111,7 @@ TEST(RfFrontend, DcTrackerStepResponseIsAnalytic)
 
 TEST(RfFrontend, RejectsBadParameters)
 {
-    auto msg = [](auto f) {
-        try {
-            f();
-        } catch (const std::invalid_argument& e) {
-            return std::string(e.what());
-        }
-        return std::string("no exception");
-    };
+    const auto msg = [](auto f) { return ecdisc_test::invalid_argument_message(f); };
     EXPECT_NE(msg([] { rf_frontend(0, 1e-3, 1e-3, true); }).find("n_channels = 0"),
               std::string::npos);
     EXPECT_NE(msg([] { rf_frontend(17, 1e-3, 1e-3, true); }).find("n_channels = 17"),

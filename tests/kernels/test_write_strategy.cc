@@ -2,6 +2,7 @@
  * This file is part of gr-ecdisc.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "test_util.h"
 #include "write_strategy.h"
 #include <gtest/gtest.h>
 #include <cmath>
@@ -127,14 +128,7 @@ TEST(WriteStrategy, SetPowersAppliesAndValidates)
 
 TEST(WriteStrategy, RejectsBadParameters)
 {
-    auto msg = [](auto f) {
-        try {
-            f();
-        } catch (const std::invalid_argument& e) {
-            return std::string(e.what());
-        }
-        return std::string("no exception");
-    };
+    const auto msg = [](auto f) { return ecdisc_test::invalid_argument_message(f); };
     EXPECT_NE(msg([] { write_strategy(1, 6, 0.5, 3, 0.25, 0.75); }).find("sps = 1"),
               std::string::npos);
     EXPECT_NE(msg([] { write_strategy(33, 6, 0.5, 3, 0.25, 0.75); }).find("sps = 33"),
