@@ -49,15 +49,18 @@ int ber_counter_impl::general_work(int,
     {
         std::lock_guard<std::mutex> lock(d_mutex);
         if (n[0] > d_held[0])
-            d_kernel.push_reference(ref + d_held[0], static_cast<size_t>(n[0] - d_held[0]));
+            d_kernel.push_reference(ref + d_held[0],
+                                    static_cast<size_t>(n[0] - d_held[0]));
         if (n[1] > d_held[1])
-            d_kernel.push_received(rcv + d_held[1], static_cast<size_t>(n[1] - d_held[1]));
+            d_kernel.push_received(rcv + d_held[1],
+                                   static_cast<size_t>(n[1] - d_held[1]));
         if (!d_logged_align && d_kernel.aligned()) {
             d_logged_align = true;
             d_logger->trace("aligned: lag {} bits", d_kernel.lag());
         }
         // received[j] pairs with reference[j - lag]
-        const int64_t ref_end = static_cast<int64_t>(d_kernel.reference_bits()) + d_kernel.lag();
+        const int64_t ref_end =
+            static_cast<int64_t>(d_kernel.reference_bits()) + d_kernel.lag();
         ahead = ref_end >= static_cast<int64_t>(d_kernel.received_bits()) ? 0 : 1;
     }
     for (int i = 0; i < 2; i++) {

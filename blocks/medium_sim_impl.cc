@@ -15,9 +15,9 @@ namespace {
 int checked_beams(const std::vector<int>& focus_layers)
 {
     if (focus_layers.empty() || focus_layers.size() > 4)
-        throw std::invalid_argument("focus_layers size = " +
-                                    std::to_string(focus_layers.size()) +
-                                    ": must be in 1..4 (one focus layer per beam)");
+        throw std::invalid_argument(
+            "focus_layers size = " + std::to_string(focus_layers.size()) +
+            ": must be in 1..4 (one focus layer per beam)");
     return static_cast<int>(focus_layers.size());
 }
 
@@ -62,13 +62,12 @@ medium_sim_impl::medium_sim_impl(const std::string& medium_file,
                                  const std::vector<int>& focus_layers,
                                  const std::vector<double>& layer_voltages,
                                  unsigned int seed)
-    : gr::sync_block("medium_sim",
-                     gr::io_signature::make(checked_beams(focus_layers),
-                                            checked_beams(focus_layers),
-                                            sizeof(float)),
-                     gr::io_signature::make(checked_beams(focus_layers),
-                                            checked_beams(focus_layers),
-                                            sizeof(float))),
+    : gr::sync_block(
+          "medium_sim",
+          gr::io_signature::make(
+              checked_beams(focus_layers), checked_beams(focus_layers), sizeof(float)),
+          gr::io_signature::make(
+              checked_beams(focus_layers), checked_beams(focus_layers), sizeof(float))),
       d_kernel(::ecdisc::load_medium(medium_file),
                sps,
                track_bits,
@@ -127,7 +126,8 @@ int medium_sim_impl::work(int noutput_items,
     const uint64_t start = nitems_written(0);
     for (int b = 0; b < nb; b++)
         if (d_tag_layer[b]) {
-            add_item_tag(b, start, pmt::mp("layer"), pmt::from_long(d_kernel.focus_layer(b)));
+            add_item_tag(
+                b, start, pmt::mp("layer"), pmt::from_long(d_kernel.focus_layer(b)));
             d_tag_layer[b] = false;
         }
     d_wraps.clear();

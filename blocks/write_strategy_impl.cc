@@ -61,7 +61,9 @@ void write_strategy_impl::set_powers(double write_power_mw,
     std::lock_guard<std::mutex> lock(d_mutex);
     d_kernel.set_powers(write_power_mw, space_power_mw, assist_power_mw);
     d_logger->trace("powers set: write {} mW, space {} mW, assist {} mW",
-                    write_power_mw, space_power_mw, assist_power_mw);
+                    write_power_mw,
+                    space_power_mw,
+                    assist_power_mw);
 }
 
 double write_strategy_impl::write_power_mw() const

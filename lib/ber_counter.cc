@@ -68,7 +68,8 @@ void ber_counter::push_received(const uint8_t* bits, size_t n)
 
 void ber_counter::try_align()
 {
-    const size_t need = static_cast<size_t>(d_align_bits) + static_cast<size_t>(d_max_lag);
+    const size_t need =
+        static_cast<size_t>(d_align_bits) + static_cast<size_t>(d_max_lag);
     if (d_ref.size() < need || d_rcv.size() < need)
         return;
     const std::vector<uint64_t> ref = pack(d_ref, 0, need);
@@ -88,8 +89,8 @@ void ber_counter::try_align()
         if (rest)
             mism += static_cast<uint64_t>(__builtin_popcountll(
                 (get64(ref, ri + 64 * full) ^ get64(rcv, rj + 64 * full)) & rest_mask));
-        const bool better = mism < best ||
-                            (mism == best && (std::abs(L) < std::abs(best_lag)));
+        const bool better =
+            mism < best || (mism == best && (std::abs(L) < std::abs(best_lag)));
         if (better) {
             best = mism;
             best_lag = L;

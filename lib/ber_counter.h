@@ -39,7 +39,9 @@ public:
     uint64_t errors() const { return d_errors; }
     double ber() const
     {
-        return d_compared ? static_cast<double>(d_errors) / static_cast<double>(d_compared) : 0.0;
+        return d_compared
+                   ? static_cast<double>(d_errors) / static_cast<double>(d_compared)
+                   : 0.0;
     }
     int max_lag() const { return d_max_lag; }
     int align_bits() const { return d_align_bits; }

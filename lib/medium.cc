@@ -46,20 +46,20 @@ medium::medium(const medium_config& config,
     const double circumference = 2.0 * k_pi * fmt.radius_m;
     const double track_m = static_cast<double>(track_bits) * fmt.channel_bit_m;
     if (track_m >= circumference)
-        bad("track_bits = " + std::to_string(track_bits) + ": the track (" + num(track_m) +
-            " m) must be shorter than the circumference 2*pi*radius_m = " +
+        bad("track_bits = " + std::to_string(track_bits) + ": the track (" +
+            num(track_m) + " m) must be shorter than the circumference 2*pi*radius_m = " +
             num(circumference) + " m of medium " + d_cfg.name);
     const int n_layers = static_cast<int>(d_cfg.layers.size());
     const int max_beams = std::min<int>(4, d_cfg.laser_array.size());
     if (focus_layers.empty() || static_cast<int>(focus_layers.size()) > max_beams)
-        bad("focus_layers size = " + std::to_string(focus_layers.size()) + ": must be in 1.." +
-            std::to_string(max_beams) + " (beams of the laser_array of medium " +
-            d_cfg.name + ")");
+        bad("focus_layers size = " + std::to_string(focus_layers.size()) +
+            ": must be in 1.." + std::to_string(max_beams) +
+            " (beams of the laser_array of medium " + d_cfg.name + ")");
     for (size_t b = 0; b < focus_layers.size(); b++)
         if (focus_layers[b] < 0 || focus_layers[b] >= n_layers)
-            bad("focus_layers[" + std::to_string(b) + "] = " + std::to_string(focus_layers[b]) +
-                ": must be in 0.." + std::to_string(n_layers - 1) + " (layers of medium " +
-                d_cfg.name + ")");
+            bad("focus_layers[" + std::to_string(b) +
+                "] = " + std::to_string(focus_layers[b]) + ": must be in 0.." +
+                std::to_string(n_layers - 1) + " (layers of medium " + d_cfg.name + ")");
     if (!layer_voltages.empty() && static_cast<int>(layer_voltages.size()) != n_layers)
         bad("layer_voltages size = " + std::to_string(layer_voltages.size()) +
             ": must be 0 or " + std::to_string(n_layers) + " (layers of medium " +
@@ -108,7 +108,8 @@ medium::medium(const medium_config& config,
     // Active (light and heat) window: +-3 sigma_th, and at least the PSF so
     // that a focused read sees up-to-date cells.
     d_act_half = std::max<int64_t>(
-        static_cast<int64_t>(std::ceil(3.0 * th.thermal_radius_m / d_cell_m)), d_psf_half);
+        static_cast<int64_t>(std::ceil(3.0 * th.thermal_radius_m / d_cell_m)),
+        d_psf_half);
 
     d_beams.resize(focus_layers.size());
     for (size_t b = 0; b < focus_layers.size(); b++) {
@@ -361,9 +362,8 @@ double medium::arrhenius_ratio(int layer, double t_low, double t_high) const
     return std::exp(d_layers.at(layer).ea_over_kb * (1.0 / t_low - 1.0 / t_high));
 }
 
-double medium::temperature(int layer,
-                           int64_t offset,
-                           const std::vector<double>& power_mw) const
+double
+medium::temperature(int layer, int64_t offset, const std::vector<double>& power_mw) const
 {
     double t = d_cfg.thermal.ambient_k;
     for (int b = 0; b < num_beams() && b < static_cast<int>(power_mw.size()); b++)
@@ -451,9 +451,10 @@ const std::vector<double>& medium::decays(layer_state& l, const float* p)
         l.cache.emplace_back();
         e = &l.cache.back();
     } else {
-        e = &*std::min_element(l.cache.begin(), l.cache.end(), [](const auto& a, const auto& b) {
-            return a.used < b.used;
-        });
+        e = &*std::min_element(
+            l.cache.begin(), l.cache.end(), [](const auto& a, const auto& b) {
+                return a.used < b.used;
+            });
     }
     e->key = key;
     e->used = l.cache_clock;

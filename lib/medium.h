@@ -6,9 +6,9 @@
 #define ECDISC_KERNEL_MEDIUM_H
 
 #include "medium_config.h"
+#include <array>
 #include <cstddef>
 #include <cstdint>
-#include <array>
 #include <utility>
 #include <vector>
 
@@ -98,7 +98,8 @@ public:
     /*! temperature of a cell of a layer at offset (cells, relative to the track
      *  position) with the given beam powers, as the kernel applies it inside
      *  an active window (truncation not applied) */
-    double temperature(int layer, int64_t offset, const std::vector<double>& power_mw) const;
+    double
+    temperature(int layer, int64_t offset, const std::vector<double>& power_mw) const;
     //! the recording beam: the first beam focused on a layer under voltage,
     //! else the last beam
     int recording_beam() const;
@@ -111,8 +112,8 @@ public:
 private:
     struct layer_state {
         double volts = 0;
-        double kdark = 0;     //!< kappa at ambient, present voltage
-        double cinf = 1;      //!< state approached (1 colouring, 0 bleaching)
+        double kdark = 0;      //!< kappa at ambient, present voltage
+        double cinf = 1;       //!< state approached (1 colouring, 0 bleaching)
         double rb, dr, tb, dt; //!< r(c) = rb + dr*c, t(c) = tb + dt*c
         double ea_over_kb = 0;
         double rate_per_v = 0; //!< rate_per_s / nominal_voltage_v
@@ -120,8 +121,8 @@ private:
         std::vector<double> c;
         std::vector<double> t_last;
         // active window: cells updated with light and heat every sample
-        std::vector<int64_t> act_off;  //!< offsets relative to the track position
-        std::vector<double> act_gain;  //!< [j*beams + b] K per mW of beam b
+        std::vector<int64_t> act_off; //!< offsets relative to the track position
+        std::vector<double> act_gain; //!< [j*beams + b] K per mW of beam b
         //! exp(-kappa*dt) per offset for the last few power vectors (a write
         //! strategy alternates between a handful of levels)
         struct decay_entry {
@@ -132,11 +133,11 @@ private:
         std::vector<decay_entry> cache;
         uint64_t cache_clock = 0;
     };
-    struct window { //!< a defocused footprint of a beam on a layer
-        int64_t half = 0;   //!< radius in cells
-        int64_t len = 0;    //!< cells in the window (<= L)
-        double sum = 0;     //!< sum of c over the window
-        double weight = 1;  //!< detector area ratio min(1, (r_det/2rho)^2)
+    struct window {        //!< a defocused footprint of a beam on a layer
+        int64_t half = 0;  //!< radius in cells
+        int64_t len = 0;   //!< cells in the window (<= L)
+        double sum = 0;    //!< sum of c over the window
+        double weight = 1; //!< detector area ratio min(1, (r_det/2rho)^2)
     };
     struct beam_state {
         int focus = 0;
@@ -164,8 +165,8 @@ private:
     double d_cell_m, d_fs, d_dt, d_trev;
     std::vector<layer_state> d_layers;
     std::vector<beam_state> d_beams;
-    int64_t d_act_half;          //!< half width of the active windows, cells
-    std::vector<double> d_psf;   //!< focused PSF weights, offsets -h..h
+    int64_t d_act_half;        //!< half width of the active windows, cells
+    std::vector<double> d_psf; //!< focused PSF weights, offsets -h..h
     int64_t d_psf_half;
     int64_t d_pos = 0;
     uint64_t d_rev = 0;

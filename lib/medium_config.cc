@@ -164,8 +164,8 @@ medium_config parse_medium_yaml(const std::string& text, const std::string& sour
 
     {
         mapping m(top.node("optics", "a mapping"), source, "optics");
-        c.optics.wavelength_m = m.number("wavelength_m", 100e-9, 2e-6, false, false,
-                                         "in [1e-07, 2e-06]");
+        c.optics.wavelength_m =
+            m.number("wavelength_m", 100e-9, 2e-6, false, false, "in [1e-07, 2e-06]");
         c.optics.substrate_index =
             m.number("substrate_index", 1.0, 4.0, false, false, "in [1, 4]");
         c.optics.na = m.number(
@@ -185,7 +185,8 @@ medium_config parse_medium_yaml(const std::string& text, const std::string& sour
     }
     {
         mapping m(top.node("thermal", "a mapping"), source, "thermal");
-        c.thermal.ambient_k = m.number("ambient_k", 0.0, 1000.0, true, false, "in (0, 1000]");
+        c.thermal.ambient_k =
+            m.number("ambient_k", 0.0, 1000.0, true, false, "in (0, 1000]");
         c.thermal.heating_k_per_mw =
             m.number("heating_k_per_mw", 0.0, 1000.0, false, false, "in [0, 1000]");
         c.thermal.neighbour_k_per_mw =
@@ -205,8 +206,8 @@ medium_config parse_medium_yaml(const std::string& text, const std::string& sour
             mapping m(arr[i], source, "laser_array[" + std::to_string(i) + "]");
             medium_beam b;
             b.name = m.text("name");
-            b.along_track_m =
-                m.number("along_track_m", -1e-3, 1e-3, false, false, "in [-0.001, 0.001]");
+            b.along_track_m = m.number(
+                "along_track_m", -1e-3, 1e-3, false, false, "in [-0.001, 0.001]");
             b.cross_track_tracks = m.integer("cross_track_tracks", 0, 3);
             if (b.cross_track_tracks != 0)
                 m.fail_value("cross_track_tracks",
@@ -228,7 +229,8 @@ medium_config parse_medium_yaml(const std::string& text, const std::string& sour
             mapping m(kv.second, source, "materials." + name);
             medium_material mat;
             mat.name = name;
-            mat.rate_per_s = m.number("rate_per_s", 0.0, 1e6, false, false, "in [0, 1e+06]");
+            mat.rate_per_s =
+                m.number("rate_per_s", 0.0, 1e6, false, false, "in [0, 1e+06]");
             mat.activation_ev =
                 m.number("activation_ev", 0.0, 5.0, false, false, "in [0, 5]");
             mat.nominal_voltage_v =
@@ -254,7 +256,8 @@ medium_config parse_medium_yaml(const std::string& text, const std::string& sour
                 names += (j ? ", " : "") + c.materials[j].name;
             }
             if (l.material_index < 0)
-                m.fail_value("material", l.material, "must be one of materials (" + names + ")");
+                m.fail_value(
+                    "material", l.material, "must be one of materials (" + names + ")");
             l.reflectance_bleached =
                 m.number("reflectance_bleached", 0.0, 1.0, false, false, k_unit);
             l.reflectance_coloured =
@@ -264,17 +267,27 @@ medium_config parse_medium_yaml(const std::string& text, const std::string& sour
             l.transmittance_coloured =
                 m.number("transmittance_coloured", 0.0, 1.0, false, false, k_unit);
             if (l.reflectance_bleached + l.transmittance_bleached > 1.0)
-                m.fail_value("transmittance_bleached",
-                             fmt(l.transmittance_bleached),
-                             "reflectance_bleached + transmittance_bleached must be <= 1");
+                m.fail_value(
+                    "transmittance_bleached",
+                    fmt(l.transmittance_bleached),
+                    "reflectance_bleached + transmittance_bleached must be <= 1");
             if (l.reflectance_coloured + l.transmittance_coloured > 1.0)
-                m.fail_value("transmittance_coloured",
-                             fmt(l.transmittance_coloured),
-                             "reflectance_coloured + transmittance_coloured must be <= 1");
+                m.fail_value(
+                    "transmittance_coloured",
+                    fmt(l.transmittance_coloured),
+                    "reflectance_coloured + transmittance_coloured must be <= 1");
             const bool last = i + 1 == arr.size();
-            l.spacer_m = last ? m.number("spacer_m", 0.0, 1e-3, false, false,
+            l.spacer_m = last ? m.number("spacer_m",
+                                         0.0,
+                                         1e-3,
+                                         false,
+                                         false,
                                          "in [0, 0.001] (last layer)")
-                              : m.number("spacer_m", 0.0, 1e-3, true, false,
+                              : m.number("spacer_m",
+                                         0.0,
+                                         1e-3,
+                                         true,
+                                         false,
                                          "in (0, 0.001] (distance to the next layer)");
             m.finish("name, material, reflectance_bleached, reflectance_coloured, "
                      "transmittance_bleached, transmittance_coloured, spacer_m");
@@ -307,7 +320,8 @@ medium_config load_medium(const std::string& path)
     std::stringstream s;
     s << f.rdbuf();
     const auto slash = path.find_last_of('/');
-    return parse_medium_yaml(s.str(), slash == std::string::npos ? path : path.substr(slash + 1));
+    return parse_medium_yaml(s.str(),
+                             slash == std::string::npos ? path : path.substr(slash + 1));
 }
 
 const std::string& default_medium_yaml()
@@ -319,7 +333,8 @@ const std::string& default_medium_yaml()
 
 medium_config default_medium()
 {
-    static const medium_config c = parse_medium_yaml(default_medium_yaml(), "<built-in default>");
+    static const medium_config c =
+        parse_medium_yaml(default_medium_yaml(), "<built-in default>");
     return c;
 }
 
@@ -366,7 +381,8 @@ bool operator==(const medium_config& a, const medium_config& b)
            at.thermal_radius_m == bt.thermal_radius_m &&
            at.neighbour_radius_m == bt.neighbour_radius_m &&
            vec_eq(a.laser_array, b.laser_array, beams_eq) &&
-           vec_eq(a.materials, b.materials, mat_eq) && vec_eq(a.layers, b.layers, layer_eq) &&
+           vec_eq(a.materials, b.materials, mat_eq) &&
+           vec_eq(a.layers, b.layers, layer_eq) &&
            a.noise.amplifier_sigma == b.noise.amplifier_sigma &&
            a.noise.rin_sigma == b.noise.rin_sigma;
 }

@@ -79,7 +79,10 @@ struct medium_config {
 };
 
 bool operator==(const medium_config& a, const medium_config& b);
-inline bool operator!=(const medium_config& a, const medium_config& b) { return !(a == b); }
+inline bool operator!=(const medium_config& a, const medium_config& b)
+{
+    return !(a == b);
+}
 
 /*! Parses and validates a medium stack. source names the text in error
  *  messages ("<source>: <key path> = <value>: <allowed>"); every error is a

@@ -32,7 +32,8 @@ public:
      *  the output is full (max_out >= 1 always makes progress: a decision
      *  that finds no room is kept and delivered first by the next call).
      *  Returns the number of bits written; *consumed: samples used. */
-    size_t process(const float* in, size_t n_in, uint8_t* out, size_t max_out, size_t* consumed);
+    size_t
+    process(const float* in, size_t n_in, uint8_t* out, size_t max_out, size_t* consumed);
 
     double period() const { return d_period; }
     double nominal_sps() const { return d_sps; }
@@ -48,11 +49,11 @@ private:
     double d_threshold;
     double d_period;
     double d_tmin, d_tmax;
-    double d_next;         // next bit centre, in samples after the previous sample
-    float d_prev = 0.0f;   // previous sample
+    double d_next;       // next bit centre, in samples after the previous sample
+    float d_prev = 0.0f; // previous sample
     bool d_have_prev = false;
     uint64_t d_bits = 0, d_crossings = 0;
-    uint8_t d_pending[4];   // decisions made but not yet delivered
+    uint8_t d_pending[4]; // decisions made but not yet delivered
     size_t d_npending = 0;
 };
 

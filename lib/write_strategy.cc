@@ -49,7 +49,8 @@ write_strategy::write_strategy(int sps,
       d_tail(tail_trim)
 {
     if (sps < 2 || sps > 32)
-        throw std::invalid_argument("sps = " + std::to_string(sps) + ": must be in 2..32");
+        throw std::invalid_argument("sps = " + std::to_string(sps) +
+                                    ": must be in 2..32");
     check_powers(write_power_mw, space_power_mw, assist_power_mw);
     check_range("lead_trim", lead_trim, 0.0, 1.0, "must be in 0..1 channel bits");
     check_range("tail_trim", tail_trim, 0.0, 1.0, "must be in 0..1 channel bits");

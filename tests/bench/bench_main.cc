@@ -39,7 +39,10 @@ public:
     void Finalize() override
     {
         ConsoleReporter::Finalize();
-        std::printf("\n%-34s %14s %14s %8s\n", "row", "ours items/s", "gnuradio items/s",
+        std::printf("\n%-34s %14s %14s %8s\n",
+                    "row",
+                    "ours items/s",
+                    "gnuradio items/s",
                     "ratio");
         for (const auto& [row, v] : d_rows) {
             auto o = v.find("ours");

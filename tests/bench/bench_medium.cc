@@ -42,7 +42,8 @@ void medium_read_ours(benchmark::State& state)
             // default stack, 2 beams, noise as in the medium file
             auto medium = gr::ecdisc::medium_sim::make("", 4, 65536, { 1, 0 }, {}, 1);
             for (int b = 0; b < 2; b++) {
-                tb->connect(gr::blocks::vector_source<float>::make(read_power(b)), 0, medium, b);
+                tb->connect(
+                    gr::blocks::vector_source<float>::make(read_power(b)), 0, medium, b);
                 tb->connect(medium, b, gr::blocks::null_sink::make(sizeof(float)), 0);
             }
             return tb;

@@ -30,7 +30,9 @@ void nrzi_kernel_ours(benchmark::State& state)
     }
     state.SetItemsProcessed(state.iterations() * N);
 }
-BENCHMARK(nrzi_kernel_ours)->Name("nrzi_encode_kernel/ours")->Unit(benchmark::kMillisecond);
+BENCHMARK(nrzi_kernel_ours)
+    ->Name("nrzi_encode_kernel/ours")
+    ->Unit(benchmark::kMillisecond);
 
 // Flowgraph rows: the same source and sink around each block.
 void nrzi_block_ours(benchmark::State& state)

@@ -18,16 +18,16 @@
 #include "slicer_cdr.h"
 #include "write_strategy.h"
 #include <gnuradio/analog/agc2_ff.h>
+#include <gnuradio/blocks/pack_k_bits_bb.h>
 #include <gnuradio/digital/binary_slicer_fb.h>
 #include <gnuradio/digital/symbol_sync_ff.h>
 #include <gnuradio/ecdisc/ber_counter.h>
 #include <gnuradio/ecdisc/rf_frontend.h>
 #include <gnuradio/ecdisc/slicer_cdr.h>
 #include <gnuradio/ecdisc/write_strategy.h>
+#include <gnuradio/fec/ber_bf.h>
 #include <gnuradio/filter/dc_blocker_ff.h>
 #include <gnuradio/filter/interp_fir_filter.h>
-#include <gnuradio/blocks/pack_k_bits_bb.h>
-#include <gnuradio/fec/ber_bf.h>
 #include <cmath>
 
 namespace {
@@ -78,8 +78,9 @@ const std::vector<float>& rf()
         for (size_t i = 0; i < n; i++) {
             const double lo = i - 0.5, hi = i + 0.5;
             const double edge = phase + std::floor((hi - phase) / T) * T;
-            const double s = edge > lo ? (edge - lo) * level(lo) + (hi - edge) * level(hi - 1e-9)
-                                       : level(lo);
+            const double s =
+                edge > lo ? (edge - lo) * level(lo) + (hi - edge) * level(hi - 1e-9)
+                          : level(lo);
             x[i] = static_cast<float>(s + 0.5 + g(rng));
         }
         return x;
@@ -115,7 +116,8 @@ void ws_peer(benchmark::State& state)
         state,
         levels_f(),
         [] {
-            return gr::filter::interp_fir_filter_fff::make(SPS, std::vector<float>(SPS, 5.5f));
+            return gr::filter::interp_fir_filter_fff::make(SPS,
+                                                           std::vector<float>(SPS, 5.5f));
         },
         sizeof(float));
 }
@@ -175,7 +177,8 @@ void cdr_kernel(benchmark::State& state)
     for (auto _ : state) {
         ecdisc::slicer_cdr s(SPS, 0.02, 0.0);
         size_t used = 0;
-        const size_t k = s.process(rf_ac().data(), rf_ac().size(), out.data(), out.size(), &used);
+        const size_t k =
+            s.process(rf_ac().data(), rf_ac().size(), out.data(), out.size(), &used);
         benchmark::DoNotOptimize(k);
     }
     state.SetItemsProcessed(state.iterations() * NBITS);
@@ -195,13 +198,8 @@ void cdr_peer(benchmark::State& state)
         [] {
             auto tb = gr::make_top_block("bench");
             auto src = gr::blocks::vector_source<float>::make(rf_ac());
-            auto sync = gr::digital::symbol_sync_ff::make(gr::digital::TED_GARDNER,
-                                                          SPS,
-                                                          0.02f,
-                                                          1.0f,
-                                                          1.0f,
-                                                          1.5f,
-                                                          1);
+            auto sync = gr::digital::symbol_sync_ff::make(
+                gr::digital::TED_GARDNER, SPS, 0.02f, 1.0f, 1.0f, 1.5f, 1);
             auto sl = gr::digital::binary_slicer_fb::make();
             tb->connect(src, 0, sync, 0);
             tb->connect(sync, 0, sl, 0);

@@ -9,11 +9,11 @@
 #ifndef ECDISC_BENCH_UTIL_H
 #define ECDISC_BENCH_UTIL_H
 
-#include <benchmark/benchmark.h>
 #include <gnuradio/basic_block.h>
 #include <gnuradio/blocks/null_sink.h>
 #include <gnuradio/blocks/vector_source.h>
 #include <gnuradio/top_block.h>
+#include <benchmark/benchmark.h>
 #include <chrono>
 #include <functional>
 #include <random>

@@ -2,8 +2,8 @@
  * This file is part of gr-ecdisc.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include "test_util.h"
 #include "ber_counter.h"
+#include "test_util.h"
 #include <gtest/gtest.h>
 #include <random>
 #include <set>
@@ -26,8 +26,8 @@ std::vector<uint8_t> random_bits(size_t n, unsigned seed)
 
 //! received[j] = reference[j - lag] (random bits where j - lag < 0), with the
 //! listed positions j flipped
-std::vector<uint8_t> delayed(const std::vector<uint8_t>& ref, int lag, size_t n,
-                             const std::set<size_t>& flips)
+std::vector<uint8_t>
+delayed(const std::vector<uint8_t>& ref, int lag, size_t n, const std::set<size_t>& flips)
 {
     auto v = random_bits(n, 99);
     for (size_t j = 0; j < n; j++) {
@@ -40,7 +40,9 @@ std::vector<uint8_t> delayed(const std::vector<uint8_t>& ref, int lag, size_t n,
     return v;
 }
 
-void feed(ber_counter& bc, const std::vector<uint8_t>& ref, const std::vector<uint8_t>& rcv,
+void feed(ber_counter& bc,
+          const std::vector<uint8_t>& ref,
+          const std::vector<uint8_t>& rcv,
           unsigned seed)
 {
     std::mt19937 rng(seed);
@@ -124,7 +126,10 @@ TEST(BerCounter, RejectsBadParameters)
 {
     const auto msg = [](auto f) { return ecdisc_test::invalid_argument_message(f); };
     EXPECT_NE(msg([] { ber_counter(-1, 2048); }).find("max_lag = -1"), std::string::npos);
-    EXPECT_NE(msg([] { ber_counter(100001, 2048); }).find("max_lag = 100001"), std::string::npos);
-    EXPECT_NE(msg([] { ber_counter(10, 15); }).find("align_bits = 15"), std::string::npos);
-    EXPECT_NE(msg([] { ber_counter(10, 1000001); }).find("align_bits"), std::string::npos);
+    EXPECT_NE(msg([] { ber_counter(100001, 2048); }).find("max_lag = 100001"),
+              std::string::npos);
+    EXPECT_NE(msg([] { ber_counter(10, 15); }).find("align_bits = 15"),
+              std::string::npos);
+    EXPECT_NE(msg([] { ber_counter(10, 1000001); }).find("align_bits"),
+              std::string::npos);
 }

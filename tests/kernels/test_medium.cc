@@ -129,14 +129,16 @@ TEST(MediumConfig, RejectsUnknownKey)
     EXPECT_TRUE(contains(e, "medium.yml: optics.colour: unknown key")) << e;
     const auto top = rejection(default_medium_yaml() + "extra: 1\n");
     EXPECT_TRUE(contains(top, "medium.yml: extra: unknown key")) << top;
-    const auto layer = rejection(edited("spacer_m: 25e-6}", "spacer_m: 25e-6, thickness_m: 1}"));
+    const auto layer =
+        rejection(edited("spacer_m: 25e-6}", "spacer_m: 25e-6, thickness_m: 1}"));
     EXPECT_TRUE(contains(layer, "layers[0].thickness_m: unknown key")) << layer;
 }
 
 TEST(MediumConfig, RejectsNaAboveIndex)
 {
     const auto e = rejection(edited("na: 0.85", "na: 1.7"));
-    EXPECT_TRUE(contains(e, "medium.yml: optics.na = 1.7: must be in (0, substrate_index)"))
+    EXPECT_TRUE(
+        contains(e, "medium.yml: optics.na = 1.7: must be in (0, substrate_index)"))
         << e;
     EXPECT_FALSE(rejection(edited("na: 0.85", "na: 1.60")).empty());
 }
@@ -145,15 +147,18 @@ TEST(MediumConfig, RejectsNegativeThickness)
 {
     const auto e = rejection(edited("spacer_m: 25e-6", "spacer_m: -25e-6"));
     EXPECT_TRUE(contains(e, "layers[0].spacer_m = -25e-6")) << e;
-    const auto r = rejection(edited("thermal_radius_m: 0.12e-6", "thermal_radius_m: -1e-7"));
+    const auto r =
+        rejection(edited("thermal_radius_m: 0.12e-6", "thermal_radius_m: -1e-7"));
     EXPECT_TRUE(contains(r, "thermal.thermal_radius_m = -1e-7")) << r;
 }
 
 TEST(MediumConfig, RejectsCrossTrackOutOfRangeOrNotSimulated)
 {
     const auto e = rejection(edited("cross_track_tracks: 0}", "cross_track_tracks: 4}"));
-    EXPECT_TRUE(contains(e, "laser_array[0].cross_track_tracks = 4: must be in 0..3")) << e;
-    const auto one = rejection(edited("cross_track_tracks: 0}", "cross_track_tracks: 1}"));
+    EXPECT_TRUE(contains(e, "laser_array[0].cross_track_tracks = 4: must be in 0..3"))
+        << e;
+    const auto one =
+        rejection(edited("cross_track_tracks: 0}", "cross_track_tracks: 1}"));
     EXPECT_TRUE(contains(one, "laser_array[0].cross_track_tracks = 1")) << one;
     EXPECT_TRUE(contains(one, "not simulated yet")) << one;
 }
@@ -162,7 +167,8 @@ TEST(MediumConfig, RejectsWrongType)
 {
     const auto e = rejection(edited("velocity_m_s: 4.92", "velocity_m_s: fast"));
     EXPECT_TRUE(contains(e, "format.velocity_m_s = fast: must be a number")) << e;
-    const auto i = rejection(edited("cross_track_tracks: 0}", "cross_track_tracks: 0.5}"));
+    const auto i =
+        rejection(edited("cross_track_tracks: 0}", "cross_track_tracks: 0.5}"));
     EXPECT_TRUE(contains(i, "cross_track_tracks = 0.5: must be an integer")) << i;
     const auto l = rejection(edited("layers:\n", "layers: 3\nunused:\n"));
     EXPECT_TRUE(contains(l, "layers")) << l;
@@ -184,7 +190,8 @@ TEST(MediumConfig, MissingFileNamesParameter)
         ecdisc::load_medium("/nonexistent/stack.yml");
         FAIL() << "no exception";
     } catch (const std::invalid_argument& e) {
-        EXPECT_TRUE(contains(e.what(), "medium_file = /nonexistent/stack.yml")) << e.what();
+        EXPECT_TRUE(contains(e.what(), "medium_file = /nonexistent/stack.yml"))
+            << e.what();
     }
 }
 
@@ -203,18 +210,32 @@ TEST(Medium, RejectsBadParameters)
     };
     EXPECT_TRUE(contains(msg([&] { medium(c, 0, 1024, { 1, 0 }, {}, 1); }), "sps = 0"));
     EXPECT_TRUE(contains(msg([&] { medium(c, 33, 1024, { 1, 0 }, {}, 1); }), "sps = 33"));
-    EXPECT_TRUE(contains(msg([&] { medium(c, 4, 63, { 1, 0 }, {}, 1); }), "track_bits = 63"));
+    EXPECT_TRUE(contains(msg([&] {
+                             medium(c, 4, 63, { 1, 0 }, {}, 1);
+                         }),
+                         "track_bits = 63"));
     // 2^26 bits of 74.5 nm are longer than the 0.25 m circumference
-    EXPECT_TRUE(contains(msg([&] { medium(c, 4, 1 << 26, { 1, 0 }, {}, 1); }),
+    EXPECT_TRUE(contains(msg([&] {
+                             medium(c, 4, 1 << 26, { 1, 0 }, {}, 1);
+                         }),
                          "shorter than the circumference"));
-    EXPECT_TRUE(contains(msg([&] { medium(c, 4, 1024, { 1, 2 }, {}, 1); }),
+    EXPECT_TRUE(contains(msg([&] {
+                             medium(c, 4, 1024, { 1, 2 }, {}, 1);
+                         }),
                          "focus_layers[1] = 2: must be in 0..1"));
-    EXPECT_TRUE(contains(msg([&] { medium(c, 4, 1024, {}, {}, 1); }), "focus_layers size = 0"));
-    EXPECT_TRUE(contains(msg([&] { medium(c, 4, 1024, { 1, 0, 0 }, {}, 1); }),
+    EXPECT_TRUE(
+        contains(msg([&] { medium(c, 4, 1024, {}, {}, 1); }), "focus_layers size = 0"));
+    EXPECT_TRUE(contains(msg([&] {
+                             medium(c, 4, 1024, { 1, 0, 0 }, {}, 1);
+                         }),
                          "focus_layers size = 3"));
-    EXPECT_TRUE(contains(msg([&] { medium(c, 4, 1024, { 1, 0 }, { 1.0 }, 1); }),
+    EXPECT_TRUE(contains(msg([&] {
+                             medium(c, 4, 1024, { 1, 0 }, { 1.0 }, 1);
+                         }),
                          "layer_voltages size = 1: must be 0 or 2"));
-    EXPECT_TRUE(contains(msg([&] { medium(c, 4, 1024, { 1, 0 }, { 11.0, 0.0 }, 1); }),
+    EXPECT_TRUE(contains(msg([&] {
+                             medium(c, 4, 1024, { 1, 0 }, { 11.0, 0.0 }, 1);
+                         }),
                          "layer_voltages[0] = 11"));
     medium m(c, 4, 1024, { 1, 0 }, {}, 1);
     EXPECT_TRUE(contains(msg([&] { m.set_layer_voltage(2, 1.0); }), "layer = 2"));
@@ -257,7 +278,7 @@ TEST(Medium, ClosedFormMatchesRungeKuttaOverAMark)
     const int64_t a = 1000, b = 1200, x = 1100; // mark cells, watched cell
     std::vector<std::vector<float>> p(2, std::vector<float>(L));
     for (int64_t i = 0; i < L; i++) {
-        p[0][i] = 3.0f;                           // assist, CW
+        p[0][i] = 3.0f;                            // assist, CW
         p[1][i] = (i >= a && i < b) ? 6.0f : 0.5f; // recording beam
     }
     run_profile(m, p);
@@ -270,7 +291,8 @@ TEST(Medium, ClosedFormMatchesRungeKuttaOverAMark)
                p[1][s] * th.heating_k_per_mw *
                    std::exp(-dr * dr / (2 * th.thermal_radius_m * th.thermal_radius_m)) +
                p[0][s] * th.neighbour_k_per_mw *
-                   std::exp(-da * da / (2 * th.neighbour_radius_m * th.neighbour_radius_m));
+                   std::exp(-da * da /
+                            (2 * th.neighbour_radius_m * th.neighbour_radius_m));
     };
     double cv = 0;
     const int sub = 20;
@@ -320,10 +342,11 @@ TEST(Medium, DarkEvolutionOverThreeRevolutions)
 TEST(Medium, FocusedReadContrastIsReflectanceRatio)
 {
     // One layer: the signal is P*r(c), exactly.
-    const std::string one = edited("  - {name: L1, material: wo3, reflectance_bleached: 0.12, "
-                                   "reflectance_coloured: 0.04,\n     transmittance_bleached: "
-                                   "0.80, transmittance_coloured: 0.50, spacer_m: 0}\n",
-                                   "");
+    const std::string one =
+        edited("  - {name: L1, material: wo3, reflectance_bleached: 0.12, "
+               "reflectance_coloured: 0.04,\n     transmittance_bleached: "
+               "0.80, transmittance_coloured: 0.50, spacer_m: 0}\n",
+               "");
     const auto c1 = parse_medium_yaml(
         [&] {
             std::string s = one;
@@ -341,7 +364,8 @@ TEST(Medium, FocusedReadContrastIsReflectanceRatio)
     const auto coloured = run(m, { float(p) }, 1500)[0]; // beam at cell 2499
     EXPECT_NEAR(bleached, p * l.reflectance_bleached, 1e-6);
     EXPECT_NEAR(coloured, p * l.reflectance_coloured, 1e-6);
-    EXPECT_NEAR(coloured / bleached, l.reflectance_coloured / l.reflectance_bleached, 1e-5);
+    EXPECT_NEAR(
+        coloured / bleached, l.reflectance_coloured / l.reflectance_bleached, 1e-5);
 
     // Two layers: the defocused layer behind adds a small constant (< 1%).
     const auto c = default_medium();
@@ -352,7 +376,8 @@ TEST(Medium, FocusedReadContrastIsReflectanceRatio)
     const auto c2 = run(d, { 0.0f, float(p) }, 1500)[1];
     EXPECT_NEAR(c2 / b2,
                 c.layers[0].reflectance_coloured / c.layers[0].reflectance_bleached,
-                0.01 * c.layers[0].reflectance_coloured / c.layers[0].reflectance_bleached);
+                0.01 * c.layers[0].reflectance_coloured /
+                    c.layers[0].reflectance_bleached);
 }
 
 TEST(Medium, FarLayerSeenThroughBleachedNearLayer)
@@ -470,9 +495,10 @@ TEST(Medium, AssistSpeedupOnDefault)
     const double lead = c.laser_array[0].along_track_m;
     const auto& th = c.thermal;
     const double t_off = th.ambient_k + 6.0 * th.heating_k_per_mw;
-    const double t_on = t_off + 3.0 * th.neighbour_k_per_mw *
-                                    std::exp(-lead * lead / (2 * th.neighbour_radius_m *
-                                                             th.neighbour_radius_m));
+    const double t_on =
+        t_off +
+        3.0 * th.neighbour_k_per_mw *
+            std::exp(-lead * lead / (2 * th.neighbour_radius_m * th.neighbour_radius_m));
     EXPECT_NEAR(s, ph.kappa(1.5, t_on) / ph.kappa(1.5, t_off), 0.01 * s);
     EXPECT_NEAR(m.assist_speedup(6.0, 0.0), 1.0, 1e-12);
 }
@@ -482,7 +508,8 @@ TEST(Medium, AssistSpeedupOnDefault)
 // c = 0.5 by the factor assist_speedup reports.
 TEST(Medium, AssistShortensTimeToHalfColour)
 {
-    const auto c = parse_medium_yaml(edited("radius_m: 0.040", "radius_m: 4.0e-6"), "small");
+    const auto c =
+        parse_medium_yaml(edited("radius_m: 0.040", "radius_m: 4.0e-6"), "small");
     const float p_rec = 4.0f, p_assist = 3.0f;
     auto time_to_half = [&](float assist, double* speedup) {
         medium m(c, 4, 256, { 1, 0 }, { 1.5, 0.0 }, 1);

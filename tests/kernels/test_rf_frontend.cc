@@ -2,8 +2,8 @@
  * This file is part of gr-ecdisc.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include "test_util.h"
 #include "rf_frontend.h"
+#include "test_util.h"
 #include <gtest/gtest.h>
 #include <cmath>
 #include <random>
@@ -52,7 +52,9 @@ TEST(RfFrontend, DcOffsetSineComesOutZeroMeanUnitRms)
     size_t pos = 0;
     while (pos < n) {
         const size_t k = std::min<size_t>(1 + rng() % 1000, n - pos);
-        const float* in[3] = { ch[0].data() + pos, ch[1].data() + pos, ch[2].data() + pos };
+        const float* in[3] = { ch[0].data() + pos,
+                               ch[1].data() + pos,
+                               ch[2].data() + pos };
         fe.process(in, out.data() + pos, k);
         pos += k;
     }

@@ -31,8 +31,8 @@ std::vector<uint8_t> run_levels(size_t n, unsigned seed)
 
 /*! Ideal NRZ (+-1) with bit k over [phase + k T, phase + (k+1) T) samples, as
  *  seen by an integrating ADC (sample i = mean over [i - 0.5, i + 0.5]). */
-std::vector<float> nrz(const std::vector<uint8_t>& bits, double T, double phase, double sigma,
-                       unsigned seed)
+std::vector<float>
+nrz(const std::vector<uint8_t>& bits, double T, double phase, double sigma, unsigned seed)
 {
     const size_t n = static_cast<size_t>((bits.size() * T + phase)) - 1;
     std::vector<float> x(n);
@@ -83,7 +83,9 @@ struct cmp {
     size_t errors, compared;
     long lag;
 };
-cmp compare(const std::vector<uint8_t>& out, const std::vector<uint8_t>& bits, size_t skip)
+cmp compare(const std::vector<uint8_t>& out,
+            const std::vector<uint8_t>& bits,
+            size_t skip)
 {
     cmp best{ SIZE_MAX, 0, 0 };
     for (long lag = -20; lag <= 20; lag++) {
@@ -169,9 +171,12 @@ TEST(SlicerCdr, ThresholdAndValidation)
         return std::string("no exception");
     };
     EXPECT_NE(msg([] { slicer_cdr(1.0, 0.02, 0.0); }).find("sps = 1"), std::string::npos);
-    EXPECT_NE(msg([] { slicer_cdr(65.0, 0.02, 0.0); }).find("sps = 65"), std::string::npos);
-    EXPECT_NE(msg([] { slicer_cdr(4.0, 0.0, 0.0); }).find("loop_bw = 0"), std::string::npos);
-    EXPECT_NE(msg([] { slicer_cdr(4.0, 0.3, 0.0); }).find("loop_bw = 0.3"), std::string::npos);
+    EXPECT_NE(msg([] { slicer_cdr(65.0, 0.02, 0.0); }).find("sps = 65"),
+              std::string::npos);
+    EXPECT_NE(msg([] { slicer_cdr(4.0, 0.0, 0.0); }).find("loop_bw = 0"),
+              std::string::npos);
+    EXPECT_NE(msg([] { slicer_cdr(4.0, 0.3, 0.0); }).find("loop_bw = 0.3"),
+              std::string::npos);
 }
 
 TEST(SlicerCdr, OneBitPerPeriodOnSilence)

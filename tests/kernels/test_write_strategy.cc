@@ -20,7 +20,8 @@ struct mark {
 };
 
 // Random marks of 2..8 T separated by spaces of 2..8 T.
-std::vector<uint8_t> random_levels(size_t n_marks, std::vector<mark>& marks, unsigned seed)
+std::vector<uint8_t>
+random_levels(size_t n_marks, std::vector<mark>& marks, unsigned seed)
 {
     std::mt19937 rng(seed);
     std::vector<uint8_t> lv;
@@ -133,14 +134,18 @@ TEST(WriteStrategy, RejectsBadParameters)
               std::string::npos);
     EXPECT_NE(msg([] { write_strategy(33, 6, 0.5, 3, 0.25, 0.75); }).find("sps = 33"),
               std::string::npos);
-    EXPECT_NE(msg([] { write_strategy(4, 101, 0.5, 3, 0.25, 0.75); }).find("write_power_mw"),
-              std::string::npos);
-    EXPECT_NE(msg([] { write_strategy(4, 6, 7, 3, 0.25, 0.75); }).find("space_power_mw = 7"),
-              std::string::npos);
-    EXPECT_NE(msg([] { write_strategy(4, 6, 0.5, -1, 0.25, 0.75); }).find("assist_power_mw"),
-              std::string::npos);
-    EXPECT_NE(msg([] { write_strategy(4, 6, 0.5, 3, 1.5, 0.75); }).find("lead_trim = 1.5"),
-              std::string::npos);
+    EXPECT_NE(
+        msg([] { write_strategy(4, 101, 0.5, 3, 0.25, 0.75); }).find("write_power_mw"),
+        std::string::npos);
+    EXPECT_NE(
+        msg([] { write_strategy(4, 6, 7, 3, 0.25, 0.75); }).find("space_power_mw = 7"),
+        std::string::npos);
+    EXPECT_NE(
+        msg([] { write_strategy(4, 6, 0.5, -1, 0.25, 0.75); }).find("assist_power_mw"),
+        std::string::npos);
+    EXPECT_NE(
+        msg([] { write_strategy(4, 6, 0.5, 3, 1.5, 0.75); }).find("lead_trim = 1.5"),
+        std::string::npos);
     EXPECT_NE(msg([] { write_strategy(4, 6, 0.5, 3, 0.25, NAN); }).find("tail_trim"),
               std::string::npos);
 }

@@ -7,8 +7,8 @@
 #ifndef INCLUDED_ECDISC_BER_COUNTER_H
 #define INCLUDED_ECDISC_BER_COUNTER_H
 
-#include <gnuradio/ecdisc/api.h>
 #include <gnuradio/block.h>
+#include <gnuradio/ecdisc/api.h>
 #include <cstdint>
 namespace gr {
 namespace ecdisc {

@@ -47,9 +47,8 @@ public:
                      double lead_trim = 0.25,
                      double tail_trim = 0.75);
 
-    virtual void set_powers(double write_power_mw,
-                            double space_power_mw,
-                            double assist_power_mw) = 0;
+    virtual void
+    set_powers(double write_power_mw, double space_power_mw, double assist_power_mw) = 0;
     virtual double write_power_mw() const = 0;
     virtual double space_power_mw() const = 0;
     virtual double assist_power_mw() const = 0;

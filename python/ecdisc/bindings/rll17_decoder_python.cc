@@ -12,7 +12,7 @@
 /* BINDTOOL_GEN_AUTOMATIC(0)                                                       */
 /* BINDTOOL_USE_PYGCCXML(0)                                                        */
 /* BINDTOOL_HEADER_FILE(rll17_decoder.h)                                        */
-/* BINDTOOL_HEADER_FILE_HASH(18529632ae2605934f8e74475ad5bb25)                     */
+/* BINDTOOL_HEADER_FILE_HASH(0d2e7e5acf2de9d2f2e434a78594e33a)                     */
 /***********************************************************************************/
 
 #include <pybind11/complex.h>

@@ -12,7 +12,7 @@
 /* BINDTOOL_GEN_AUTOMATIC(0)                                                       */
 /* BINDTOOL_USE_PYGCCXML(0)                                                        */
 /* BINDTOOL_HEADER_FILE(rll17_encoder.h)                                        */
-/* BINDTOOL_HEADER_FILE_HASH(a9c3c78cd6e7f124ef4cdc362e0dccbd)                     */
+/* BINDTOOL_HEADER_FILE_HASH(dcc1d457feb6d9f756ec63e4a7ab378b)                     */
 /***********************************************************************************/
 
 #include <pybind11/complex.h>

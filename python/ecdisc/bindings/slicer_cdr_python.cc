@@ -12,7 +12,7 @@
 /* BINDTOOL_GEN_AUTOMATIC(0)                                                       */
 /* BINDTOOL_USE_PYGCCXML(0)                                                        */
 /* BINDTOOL_HEADER_FILE(slicer_cdr.h)                                        */
-/* BINDTOOL_HEADER_FILE_HASH(ec5f1f4c216c6f035d6062f0af699b2a)                     */
+/* BINDTOOL_HEADER_FILE_HASH(7aa1eecff4d853393bc5b0cea22f48bb)                     */
 /***********************************************************************************/
 
 #include <pybind11/complex.h>

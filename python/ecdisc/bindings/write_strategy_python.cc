@@ -12,7 +12,7 @@
 /* BINDTOOL_GEN_AUTOMATIC(0)                                                       */
 /* BINDTOOL_USE_PYGCCXML(0)                                                        */
 /* BINDTOOL_HEADER_FILE(write_strategy.h)                                        */
-/* BINDTOOL_HEADER_FILE_HASH(b4985bfaff7850fc7b853248d612d310)                     */
+/* BINDTOOL_HEADER_FILE_HASH(c51d780ea4328aac1168aa86b477b028)                     */
 /***********************************************************************************/
 
 #include <pybind11/complex.h>
