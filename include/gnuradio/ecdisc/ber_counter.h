@@ -22,6 +22,11 @@ namespace ecdisc {
  * recovery): it is found once, by the lag in [-max_lag, max_lag] with the
  * fewest mismatches over the first align_bits bits, then every bit present in
  * both streams is compared. No outputs: read the counts with the getters.
+ *
+ * Feed input 0 from a branch of its own (a second copy of the source and
+ * encoder), not from a tap on the chain that produces input 1: the counter
+ * drains one input only while the other keeps pace, so a reference a whole
+ * revolution ahead of the detected bits would stall the chain writing them.
  */
 class ECDISC_API ber_counter : virtual public gr::block
 {

@@ -12,7 +12,7 @@
 /* BINDTOOL_GEN_AUTOMATIC(0)                                                       */
 /* BINDTOOL_USE_PYGCCXML(0)                                                        */
 /* BINDTOOL_HEADER_FILE(ber_counter.h)                                        */
-/* BINDTOOL_HEADER_FILE_HASH(9701f08dba55509e36c8b225bea2528b)                     */
+/* BINDTOOL_HEADER_FILE_HASH(ae9cd315078eeac4237fa3ceceb4c1b3)                     */
 /***********************************************************************************/
 
 #include <pybind11/complex.h>
