@@ -75,14 +75,12 @@ class SessionSettings:
         if self.noise_scale < 0.0:
             bad("noise_scale", self.noise_scale, "must be >= 0")
 
-    def as_dict(self):
-        return dict(vars(self))
-
 
 def run_session(settings):
     """Runs one write -> read session and returns its report (a dict):
     {layer, channel_bits, channel_bit_errors, channel_ber, bytes, byte_errors,
-     frames, frames_flagged, sync_losses, medium: {...}}."""
+     frames, frames_flagged, frames_missing, sync_losses, medium: {...}}.
+    The user bytes are rounded up to whole frames of frame_bytes."""
     s = settings
     rng = np.random.default_rng(s.seed)
     n_frames = -(-s.n_bytes // s.frame_bytes)
@@ -100,9 +98,8 @@ def run_session(settings):
     rev = track_bits * s.sps              # samples per simulated revolution
     write_samples = (run_in_bits + data_bits + run_out_bits) * s.sps
 
-    # The medium is made first: it validates the medium file and the layer.
-    probe = medium_sim(s.medium_file, s.sps, track_bits, [0, 0], [], s.seed)
-    n_layers = probe.num_layers()
+    # The medium file and the layer are checked before anything runs.
+    n_layers = medium_layers(s.medium_file)
     if s.layer >= n_layers:
         raise ValueError("layer = %d: the medium has layers 0..%d"
                          % (s.layer, n_layers - 1))
