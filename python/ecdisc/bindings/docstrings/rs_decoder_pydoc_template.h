@@ -1,0 +1,40 @@
+/*
+ * This file is part of gr-ecdisc.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ */
+#include "pydoc_macros.h"
+#define D(...) DOC(gr, ecdisc, __VA_ARGS__)
+/*
+  This file contains placeholders for docstrings for the Python bindings.
+  Do not edit! These were automatically extracted during the binding process
+  and will be overwritten during the build process
+ */
+
+
+static const char* __doc_gr_ecdisc_rs_decoder = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_rs_decoder_rs_decoder_0 = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_rs_decoder_rs_decoder_1 = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_rs_decoder_make = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_rs_decoder_n = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_rs_decoder_k = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_rs_decoder_codewords = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_rs_decoder_corrected_symbols = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_rs_decoder_failures = R"doc()doc";
