@@ -20,7 +20,19 @@ public:
                         double space_power_mw,
                         double assist_power_mw,
                         double lead_trim,
-                        double tail_trim);
+                        double tail_trim,
+                        const std::string& mode,
+                        double t_top,
+                        double t_mp,
+                        double t_lp,
+                        double t_cool,
+                        double bias_power_mw,
+                        double cooling_power_mw,
+                        double middle_power_mw,
+                        const std::string& assist_mode,
+                        double assist_lead,
+                        int beam_delay_samples,
+                        double record_voltage_v);
 
     int work(int noutput_items,
              gr_vector_const_void_star& input_items,
@@ -32,6 +44,18 @@ public:
     double write_power_mw() const override;
     double space_power_mw() const override;
     double assist_power_mw() const override;
+
+    void set_strategy_powers(double bias_power_mw,
+                             double cooling_power_mw,
+                             double middle_power_mw) override;
+    double bias_power_mw() const override;
+    double cooling_power_mw() const override;
+    double middle_power_mw() const override;
+    void set_record_voltage_v(double record_voltage_v) override;
+    double record_voltage_v() const override;
+    std::string mode() const override;
+    int latency_samples() const override;
+    int beam_delay_samples() const override;
 
 private:
     mutable std::mutex d_mutex;

@@ -5,6 +5,8 @@
 
 import random
 
+import numpy as np
+
 from gnuradio import blocks, gr, gr_unittest
 from gnuradio import ecdisc
 
@@ -17,6 +19,55 @@ def run_lengths(n, seed):
         out += [lv] * rng.randint(2, 8)
         lv ^= 1
     return out[:n]
+
+
+def marks_of(levels):
+    """(start, length) of every run of ones."""
+    lv = np.concatenate(([0], np.asarray(levels, dtype=int), [0]))
+    d = np.diff(lv)
+    starts, ends = np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+    return list(zip(starts, ends - starts))
+
+
+def reference(levels, sps, write, space, assist, lead, tail, mode='single',
+              t_top=0.5, t_mp=0.5, t_lp=0.5, t_cool=0.5, bias=1.0, cooling=0.5,
+              middle=4.0, assist_mode='cw', assist_lead=0.5, delay=0):
+    """numpy reference of both beams, in absolute output time: each mark
+    paints its cooling gap, its window W = [lead, n - tail) and its pulses
+    (write > bias/middle > cooling > space); latency D bits, D = 1 for
+    single, 2 otherwise; beam 1 delayed by `delay` samples."""
+    nsamp = len(levels) * sps
+    t = (np.arange(nsamp) + 0.5) / sps
+    D = 1 if mode == 'single' else 2
+    level = np.zeros(nsamp, dtype=int)
+    gate = np.zeros(nsamp, dtype=bool)
+    for s, n in marks_of(levels):
+        a = s + D
+        w_lo, w_hi = a + lead, a + n - tail
+        if not w_lo < w_hi:
+            continue
+        inside = (t >= w_lo) & (t < w_hi)
+        gate |= (t >= w_lo - assist_lead) & (t < w_hi)
+        if mode == 'single':
+            pulses = [(w_lo, w_hi)]
+        elif mode == 'multi_pulse':
+            pulses = [(a + lead + k, a + lead + k +
+                       (t_top if k == 0 else t_lp if k == n - 2 else t_mp))
+                      for k in range(max(1, n - 1))]
+        else:
+            pulses = [(w_lo, w_lo + t_top), (w_hi - t_lp, w_hi)]
+        lv = np.where(inside, 2, 0)
+        if mode != 'single':
+            lv[(t >= w_hi) & (t < w_hi + t_cool)] = 1
+        for lo, hi in pulses:
+            lv[inside & (t >= lo) & (t < hi)] = 3
+        level = np.maximum(level, lv)
+    mw = np.array([space, cooling, middle if mode == 'castle' else bias, write],
+                  dtype=np.float32)
+    b1 = mw[level]
+    b1 = np.concatenate((np.full(delay, space, dtype=np.float32), b1))[:nsamp]
+    b0 = np.where(gate, assist, 0.0) if assist_mode == 'gated' else np.full(nsamp, assist)
+    return b0.astype(np.float32), b1
 
 
 class qa_write_strategy(gr_unittest.TestCase):
@@ -77,6 +128,91 @@ class qa_write_strategy(gr_unittest.TestCase):
         self.assertEqual(set(b1), {8.0, 1.0})
         with self.assertRaisesRegex(ValueError, "space_power_mw = 9"):
             ws.set_powers(8.0, 9.0, 2.0)
+
+    def run_all(self, levels, ws):
+        src = blocks.vector_source_b(levels)
+        sinks = [blocks.vector_sink_f() for _ in range(3)]
+        self.tb.connect(src, ws)
+        for k, snk in enumerate(sinks):
+            self.tb.connect((ws, k), snk)
+        self.tb.run()
+        return [np.array(snk.data(), dtype=np.float32) for snk in sinks]
+
+    def test_multi_pulse_matches_numpy(self):
+        # Parameters on a 0.05 T grid, sps 8: no sample falls on an edge.
+        levels = run_lengths(20000, 7)
+        kw = dict(mode='multi_pulse', t_top=0.6, t_mp=0.4, t_lp=0.55, t_cool=0.7,
+                  bias_power_mw=1.0, cooling_power_mw=0.3, assist_mode='gated',
+                  assist_lead=0.35, beam_delay_samples=37, record_voltage_v=2.5)
+        ws = ecdisc.write_strategy(8, 6.0, 0.5, 3.0, 0.25, 0.75, **kw)
+        self.assertEqual(ws.latency_samples(), 16)
+        self.assertEqual(ws.mode(), 'multi_pulse')
+        b0, b1, v = self.run_all(levels, ws)
+        e0, e1 = reference(levels, 8, 6.0, 0.5, 3.0, 0.25, 0.75, 'multi_pulse',
+                           0.6, 0.4, 0.55, 0.7, 1.0, 0.3, 4.0, 'gated', 0.35, 37)
+        self.assertEqual(len(b1), len(levels) * 8)
+        np.testing.assert_array_equal(b1, e1)
+        np.testing.assert_array_equal(b0, e0)
+        np.testing.assert_array_equal(v, np.full(len(levels) * 8, 2.5, np.float32))
+        # write, bias, cooling and space all occur
+        self.assertEqual(set(np.unique(b1)), set(np.float32([6.0, 1.0, 0.3, 0.5])))
+
+    def test_castle_matches_numpy(self):
+        levels = run_lengths(20000, 8)
+        ws = ecdisc.write_strategy(16, 8.0, 0.7, 1.0, 0.1, 0.2, 'castle', 1.65, 0.5,
+                                   1.7, 0.45, 1.0, 0.1, 5.0)
+        b0, b1, _ = self.run_all(levels, ws)
+        e0, e1 = reference(levels, 16, 8.0, 0.7, 1.0, 0.1, 0.2, 'castle',
+                           1.65, 0.5, 1.7, 0.45, 1.0, 0.1, 5.0)
+        np.testing.assert_array_equal(b1, e1)
+        np.testing.assert_array_equal(b0, e0)
+        self.assertIn(5.0, set(b1))
+
+    def test_six_argument_form_unchanged(self):
+        # The 6-argument form, the same with every new parameter at its
+        # default, and the numpy single-pulse reference agree sample for
+        # sample; only two outputs need to be connected.
+        levels = run_lengths(5000, 3)
+        a = ecdisc.write_strategy(4, 6.0, 0.5, 3.0, 0.25, 0.75)
+        b = ecdisc.write_strategy(4, 6.0, 0.5, 3.0, 0.25, 0.75, 'single', 0.5, 0.5,
+                                  0.5, 0.5, 1.0, 0.5, 4.0, 'cw', 0.5, 0, 0.0)
+        a0, a1 = self.run_ws(levels, a)
+        self.tb = gr.top_block()
+        b0, b1, bv = self.run_all(levels, b)
+        e0, e1 = reference(levels, 4, 6.0, 0.5, 3.0, 0.25, 0.75)
+        np.testing.assert_array_equal(np.array(a1, np.float32), e1)
+        np.testing.assert_array_equal(np.array(a0, np.float32), e0)
+        np.testing.assert_array_equal(b1, e1)
+        np.testing.assert_array_equal(b0, e0)
+        np.testing.assert_array_equal(bv, np.zeros(len(levels) * 4, np.float32))
+        self.assertEqual(a.latency_samples(), 4)
+        self.assertEqual(a.beam_delay_samples(), 0)
+
+    def test_strategy_setters(self):
+        ws = ecdisc.write_strategy(mode='castle')
+        ws.set_strategy_powers(1.0, 0.2, 5.0)
+        self.assertEqual((ws.bias_power_mw(), ws.cooling_power_mw(), ws.middle_power_mw()),
+                         (1.0, 0.2, 5.0))
+        with self.assertRaisesRegex(ValueError, "middle_power_mw = 7"):
+            ws.set_strategy_powers(1.0, 0.2, 7.0)
+        ws.set_record_voltage_v(-1.5)
+        self.assertEqual(ws.record_voltage_v(), -1.5)
+        with self.assertRaisesRegex(ValueError, "record_voltage_v = 11"):
+            ws.set_record_voltage_v(11.0)
+
+    def test_bad_strategy_parameters(self):
+        with self.assertRaisesRegex(ValueError, "mode = dual"):
+            ecdisc.write_strategy(mode='dual')
+        with self.assertRaisesRegex(ValueError, "assist_mode = pulsed"):
+            ecdisc.write_strategy(assist_mode='pulsed')
+        with self.assertRaisesRegex(ValueError, "t_mp = 1.5"):
+            ecdisc.write_strategy(mode='multi_pulse', t_mp=1.5)
+        with self.assertRaisesRegex(ValueError, "t_lp = 1.2"):
+            ecdisc.write_strategy(mode='castle', t_lp=1.2)
+        with self.assertRaisesRegex(ValueError, "bias_power_mw = 7"):
+            ecdisc.write_strategy(mode='multi_pulse', bias_power_mw=7.0)
+        with self.assertRaisesRegex(ValueError, "beam_delay_samples = -3"):
+            ecdisc.write_strategy(beam_delay_samples=-3)
 
     def test_bad_parameters(self):
         with self.assertRaisesRegex(ValueError, "sps = 1"):

@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Foundation stages against their closest GNU Radio in-tree peers:
- *  write_strategy: ours (2 beams, trimmed pulse) vs
+ *  write_strategy: ours (2 beams, trimmed single pulse; the kernel also alone
+ *      in multi-pulse with gated assist, beam delay and voltage output) vs
  *      filter::interp_fir_filter_fff(sps, sps rectangular taps), the in-tree
  *      way to turn levels into an untrimmed rectangular pulse train (1 output).
  *  rf_frontend: ours (1 channel) vs filter::dc_blocker_ff(32) -> analog::agc2_ff.
@@ -100,6 +101,39 @@ void ws_kernel(benchmark::State& state)
     state.SetItemsProcessed(state.iterations() * NBITS);
 }
 BENCHMARK(ws_kernel)->Name("write_strategy_kernel/ours")->Unit(benchmark::kMillisecond);
+
+// The pulse-train path: multi-pulse, gated assist, a beam delay of 537
+// samples (10 um at BD 1x) and the voltage output, all on.
+void ws_kernel_train(benchmark::State& state)
+{
+    ecdisc::write_strategy ws(SPS,
+                              6.0,
+                              0.5,
+                              3.0,
+                              0.25,
+                              0.75,
+                              "multi_pulse",
+                              0.5,
+                              0.5,
+                              0.5,
+                              0.5,
+                              1.0,
+                              0.5,
+                              4.0,
+                              "gated",
+                              0.5,
+                              537,
+                              0.0);
+    std::vector<float> b0(NBITS * SPS), b1(NBITS * SPS), v(NBITS * SPS);
+    for (auto _ : state) {
+        ws.process(levels().data(), b0.data(), b1.data(), v.data(), NBITS);
+        benchmark::DoNotOptimize(b1.data());
+    }
+    state.SetItemsProcessed(state.iterations() * NBITS);
+}
+BENCHMARK(ws_kernel_train)
+    ->Name("write_strategy_kernel/multi_pulse_gated_delay")
+    ->Unit(benchmark::kMillisecond);
 
 void ws_ours(benchmark::State& state)
 {

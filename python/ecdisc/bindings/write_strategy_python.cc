@@ -12,7 +12,7 @@
 /* BINDTOOL_GEN_AUTOMATIC(0)                                                       */
 /* BINDTOOL_USE_PYGCCXML(0)                                                        */
 /* BINDTOOL_HEADER_FILE(write_strategy.h)                                        */
-/* BINDTOOL_HEADER_FILE_HASH(c51d780ea4328aac1168aa86b477b028)                     */
+/* BINDTOOL_HEADER_FILE_HASH(b90058056a03169b905b22f07633c06d)                     */
 /***********************************************************************************/
 
 #include <pybind11/complex.h>
@@ -41,6 +41,18 @@ void bind_write_strategy(py::module& m)
              py::arg("assist_power_mw") = 3.,
              py::arg("lead_trim") = 0.25,
              py::arg("tail_trim") = 0.75,
+             py::arg("mode") = "single",
+             py::arg("t_top") = 0.5,
+             py::arg("t_mp") = 0.5,
+             py::arg("t_lp") = 0.5,
+             py::arg("t_cool") = 0.5,
+             py::arg("bias_power_mw") = 1.,
+             py::arg("cooling_power_mw") = 0.5,
+             py::arg("middle_power_mw") = 4.,
+             py::arg("assist_mode") = "cw",
+             py::arg("assist_lead") = 0.5,
+             py::arg("beam_delay_samples") = 0,
+             py::arg("record_voltage_v") = 0.,
              D(write_strategy, make))
 
 
@@ -65,6 +77,53 @@ void bind_write_strategy(py::module& m)
         .def("assist_power_mw",
              &write_strategy::assist_power_mw,
              D(write_strategy, assist_power_mw))
+
+
+        .def("set_strategy_powers",
+             &write_strategy::set_strategy_powers,
+             py::arg("bias_power_mw"),
+             py::arg("cooling_power_mw"),
+             py::arg("middle_power_mw"),
+             D(write_strategy, set_strategy_powers))
+
+
+        .def("bias_power_mw",
+             &write_strategy::bias_power_mw,
+             D(write_strategy, bias_power_mw))
+
+
+        .def("cooling_power_mw",
+             &write_strategy::cooling_power_mw,
+             D(write_strategy, cooling_power_mw))
+
+
+        .def("middle_power_mw",
+             &write_strategy::middle_power_mw,
+             D(write_strategy, middle_power_mw))
+
+
+        .def("set_record_voltage_v",
+             &write_strategy::set_record_voltage_v,
+             py::arg("record_voltage_v"),
+             D(write_strategy, set_record_voltage_v))
+
+
+        .def("record_voltage_v",
+             &write_strategy::record_voltage_v,
+             D(write_strategy, record_voltage_v))
+
+
+        .def("mode", &write_strategy::mode, D(write_strategy, mode))
+
+
+        .def("latency_samples",
+             &write_strategy::latency_samples,
+             D(write_strategy, latency_samples))
+
+
+        .def("beam_delay_samples",
+             &write_strategy::beam_delay_samples,
+             D(write_strategy, beam_delay_samples))
 
         ;
 }

@@ -35,3 +35,30 @@ static const char* __doc_gr_ecdisc_write_strategy_space_power_mw = R"doc()doc";
 
 
 static const char* __doc_gr_ecdisc_write_strategy_assist_power_mw = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_write_strategy_set_strategy_powers = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_write_strategy_bias_power_mw = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_write_strategy_cooling_power_mw = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_write_strategy_middle_power_mw = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_write_strategy_set_record_voltage_v = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_write_strategy_record_voltage_v = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_write_strategy_mode = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_write_strategy_latency_samples = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_write_strategy_beam_delay_samples = R"doc()doc";
