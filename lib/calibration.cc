@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "calibration.h"
+#include "yaml_checked.h"
 #include <yaml-cpp/yaml.h>
 #include <algorithm>
 #include <cmath>
@@ -16,120 +17,8 @@ namespace ecdisc {
 
 namespace {
 
-std::string fmt(double v)
-{
-    std::ostringstream s;
-    s << v;
-    return s.str();
-}
-
-//! A checked view of one YAML mapping (as in medium_config.cc): every key
-//! must be read through the accessors; finish() rejects the others.
-class mapping
-{
-public:
-    mapping(const YAML::Node& node, std::string source, std::string path)
-        : d_node(node), d_source(std::move(source)), d_path(std::move(path))
-    {
-        if (!d_node.IsMap())
-            fail(d_path.empty() ? std::string("(top level)") : d_path,
-                 "must be a mapping of keys");
-    }
-
-    [[noreturn]] void fail(const std::string& key_path, const std::string& what) const
-    {
-        throw std::invalid_argument(d_source + ": " + key_path + ": " + what);
-    }
-    [[noreturn]] void fail_value(const std::string& key,
-                                 const std::string& value,
-                                 const std::string& what) const
-    {
-        throw std::invalid_argument(d_source + ": " + key_path(key) + " = " + value +
-                                    ": " + what);
-    }
-
-    std::string key_path(const std::string& key) const
-    {
-        return d_path.empty() ? key : d_path + "." + key;
-    }
-
-    bool has(const std::string& key)
-    {
-        d_used.insert(key);
-        YAML::Node n = d_node[key];
-        return n.IsDefined() && !n.IsNull();
-    }
-
-    YAML::Node node(const std::string& key, const std::string& expected)
-    {
-        d_used.insert(key);
-        YAML::Node n = d_node[key];
-        if (!n.IsDefined() || n.IsNull())
-            fail(key_path(key), "missing (expected " + expected + ")");
-        return n;
-    }
-
-    std::string text(const std::string& key)
-    {
-        YAML::Node n = node(key, "a string");
-        if (!n.IsScalar())
-            fail(key_path(key), "must be a string");
-        const std::string s = n.Scalar();
-        if (s.empty())
-            fail_value(key, "\"\"", "must not be empty");
-        return s;
-    }
-
-    double number(const std::string& key, double lo, double hi, bool lo_open)
-    {
-        const std::string range =
-            std::string("in ") + (lo_open ? "(" : "[") + fmt(lo) + ", " + fmt(hi) + "]";
-        YAML::Node n = node(key, "a number " + range);
-        if (!n.IsScalar())
-            fail(key_path(key), "must be a number " + range);
-        double v;
-        try {
-            v = n.as<double>();
-        } catch (const YAML::Exception&) {
-            fail_value(key, n.Scalar(), "must be a number " + range);
-        }
-        if (!std::isfinite(v) || (lo_open ? v <= lo : v < lo) || v > hi)
-            fail_value(key, n.Scalar(), "must be " + range);
-        return v;
-    }
-
-    int integer(const std::string& key, int lo, int hi)
-    {
-        const std::string range = "in " + std::to_string(lo) + ".." + std::to_string(hi);
-        YAML::Node n = node(key, "an integer " + range);
-        if (!n.IsScalar())
-            fail(key_path(key), "must be an integer " + range);
-        long v;
-        try {
-            v = n.as<long>();
-        } catch (const YAML::Exception&) {
-            fail_value(key, n.Scalar(), "must be an integer " + range);
-        }
-        if (v < lo || v > hi)
-            fail_value(key, n.Scalar(), "must be " + range);
-        return static_cast<int>(v);
-    }
-
-    void finish(const std::string& allowed) const
-    {
-        for (const auto& kv : d_node) {
-            const std::string k = kv.first.as<std::string>();
-            if (!d_used.count(k))
-                fail(key_path(k), "unknown key (allowed: " + allowed + ")");
-        }
-    }
-
-private:
-    YAML::Node d_node;
-    std::string d_source;
-    std::string d_path;
-    std::set<std::string> d_used;
-};
+using yaml_checked::fmt;
+using yaml_checked::mapping;
 
 constexpr double k_max_power_mw = 1000.0;
 constexpr size_t k_max_points = 4096;
@@ -286,18 +175,9 @@ calibration_config load_calibration(const std::string& path)
     if (path.empty())
         throw std::invalid_argument(
             "calibration_file = \"\": must name a calibration YAML file");
-    std::ifstream f(path);
-#ifdef ECDISC_MEDIA_DIR
-    if (!f && path.find('/') == std::string::npos)
-        f.open(std::string(ECDISC_MEDIA_DIR) + "/" + path);
-#endif
-    if (!f)
-        throw std::invalid_argument("calibration_file = " + path + ": cannot be opened");
-    std::stringstream s;
-    s << f.rdbuf();
-    const auto slash = path.find_last_of('/');
-    return parse_calibration_yaml(
-        s.str(), slash == std::string::npos ? path : path.substr(slash + 1));
+    std::string name;
+    const std::string text = yaml_checked::read_file("calibration_file", path, name);
+    return parse_calibration_yaml(text, name);
 }
 
 const calibration_channel& calibration_config::find_channel(const std::string& ch) const

@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "gf256.h"
-#include <cstdio>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -13,9 +13,9 @@ namespace {
 
 std::string hex(int v)
 {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "0x%X", static_cast<unsigned>(v));
-    return buf;
+    std::ostringstream s;
+    s << "0x" << std::uppercase << std::hex << static_cast<unsigned>(v);
+    return s.str();
 }
 
 // multiplicative order of x modulo poly (degree 8), or 0 if x^i never
