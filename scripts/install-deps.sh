@@ -28,7 +28,7 @@ else echo "install-deps: missing ${missing[*]} and not root (no sudo): install t
 echo "install-deps: installing ${missing[*]}"
 log=$(mktemp /tmp/ecdisc-deps.XXXXXX.log)
 if ! { $sudo apt-get update -qq && \
-       DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+       DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"; } >"$log" 2>&1; then
     echo "install-deps: apt-get failed; last lines of $log:" >&2
     tail -n 30 "$log" >&2
     exit 1
