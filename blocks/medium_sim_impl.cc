@@ -201,5 +201,19 @@ double medium_sim_impl::assist_speedup() const
     return d_kernel.assist_speedup(d_kernel.max_power_mw(r), p_assist);
 }
 
+void medium_sim_impl::save_image(const std::string& path) const
+{
+    gr::thread::scoped_lock lock(d_mutex);
+    d_kernel.save_image(path);
+    d_logger->debug("disc image saved to {:s}", path);
+}
+
+void medium_sim_impl::load_image(const std::string& path)
+{
+    gr::thread::scoped_lock lock(d_mutex);
+    d_kernel.load_image(path);
+    d_logger->debug("disc image loaded from {:s}", path);
+}
+
 } // namespace ecdisc
 } // namespace gr

@@ -41,6 +41,8 @@ public:
     uint64_t revolution() const override;
     double mean_state(int layer) const override;
     double assist_speedup() const override;
+    void save_image(const std::string& path) const override;
+    void load_image(const std::string& path) override;
 
 private:
     void handle_voltage(const pmt::pmt_t& msg);

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -108,6 +109,20 @@ public:
     double assist_speedup(double p_record_mw, double p_assist_mw) const;
     //! largest power seen so far on a beam (mW)
     double max_power_mw(int beam) const { return d_max_power[beam]; }
+
+    /*! Disc image: the colour state of every cell of every layer (as of now),
+     *  the layer voltages and the medium clock, so that recording and reading
+     *  can be separate runs. The file (lib/medium_image.cc) has a magic
+     *  string, a format version, the geometry it was made for and a CRC-32 of
+     *  everything; it is written to a temporary file, synced and renamed over
+     *  path, so a crash mid-save leaves the previous image intact. Throws
+     *  std::invalid_argument naming the file for I/O errors. */
+    void save_image(const std::string& path) const;
+    /*! Loads an image made by save_image for the same geometry (medium name,
+     *  layers, sps, track length). A truncated, corrupted, foreign or
+     *  mismatched file is refused with std::invalid_argument saying why; the
+     *  medium is then unchanged. */
+    void load_image(const std::string& path);
 
 private:
     struct layer_state {

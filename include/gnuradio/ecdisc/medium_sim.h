@@ -76,6 +76,16 @@ public:
     virtual double mean_state(int layer) const = 0;
     //! colouring-rate factor the assist beam gives the recording spot now
     virtual double assist_speedup() const = 0;
+
+    /*! Saves the disc image (every cell's colour state, the layer voltages
+     *  and the medium clock) to a file: versioned, with a CRC-32, written to
+     *  a temporary file and renamed, so a crash mid-save leaves the previous
+     *  image intact. Call it while the flowgraph is stopped. */
+    virtual void save_image(const std::string& path) const = 0;
+    /*! Loads a disc image saved by a medium_sim of the same medium and
+     *  geometry (sps, track_bits); a truncated, corrupted or mismatched file
+     *  is refused with an error saying why, and the medium is unchanged. */
+    virtual void load_image(const std::string& path) = 0;
 };
 
 } // namespace ecdisc

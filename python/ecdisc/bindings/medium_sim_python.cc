@@ -12,7 +12,7 @@
 /* BINDTOOL_GEN_AUTOMATIC(0)                                                       */
 /* BINDTOOL_USE_PYGCCXML(0)                                                        */
 /* BINDTOOL_HEADER_FILE(medium_sim.h)                                        */
-/* BINDTOOL_HEADER_FILE_HASH(408628f46e2b4ff3f7a0ee8e160d4152)                     */
+/* BINDTOOL_HEADER_FILE_HASH(e52d072c9a928111bb2214fe925376b6)                     */
 /***********************************************************************************/
 
 #include <pybind11/complex.h>
@@ -104,6 +104,18 @@ void bind_medium_sim(py::module& m)
 
 
         .def("assist_speedup", &medium_sim::assist_speedup, D(medium_sim, assist_speedup))
+
+
+        .def("save_image",
+             &medium_sim::save_image,
+             py::arg("path"),
+             D(medium_sim, save_image))
+
+
+        .def("load_image",
+             &medium_sim::load_image,
+             py::arg("path"),
+             D(medium_sim, load_image))
 
         ;
 }

@@ -62,3 +62,9 @@ static const char* __doc_gr_ecdisc_medium_sim_mean_state = R"doc()doc";
 
 
 static const char* __doc_gr_ecdisc_medium_sim_assist_speedup = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_save_image = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_load_image = R"doc()doc";
