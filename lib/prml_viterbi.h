@@ -1,0 +1,131 @@
+/*
+ * This file is part of gr-ecdisc.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef ECDISC_KERNEL_PRML_VITERBI_H
+#define ECDISC_KERNEL_PRML_VITERBI_H
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace ecdisc {
+
+/*! PRML Viterbi detector for a partial-response target with the RLL d = 1
+ *  constraint built into the trellis.
+ *
+ *  Channel model: y[n] = scale * sum_{i<L} h[i] a[n-i] + noise, a[n] = 2 x[n] - 1
+ *  the NRZI level of channel bit x[n] in {0,1}, h the target (L = 2..6 taps;
+ *  PR(1,2,2,1), PR(1,2,2,2,1) or any other). The detector outputs x[n].
+ *
+ *  Trellis. A state holds the last M = max(L-1, 2) levels,
+ *  s_n = x[n] + 2 x[n-1] + ... + 2^(M-1) x[n-M+1]  (S = 2^M states).
+ *  The branch s_{n-1} -> s_n adds x[n] and drops x[n-M]; the L levels its
+ *  noiseless output needs (x[n..n-L+1]) are all in (x[n-M], s_n). M = L-1
+ *  would suffice for the ISI alone; M >= 2 is what the constraint needs:
+ *  d = 1 in NRZI form means every run of equal levels is >= 2 bits long, so a
+ *  branch whose (x[n-2], x[n-1], x[n]) is 010 or 101 (it would close a run of
+ *  one at n-1) is removed from the trellis. States that contain such a
+ *  pattern inside themselves (M >= 3) thus lose all their inbound branches
+ *  and stay unreachable. Removed branches get an expected level of 1e15,
+ *  i.e. a branch metric of ~1e30 that no survivor can afford, so the
+ *  add-compare-select stays a branch-free loop over all S states.
+ *  Branch metric: squared Euclidean distance (y - expected)^2. Start: all
+ *  states equal (the initial levels are unknown).
+ *
+ *  Decisions and latency. process() is 1:1: the n-th sample fed (counting
+ *  from 0 since construction / reset()) yields output n, which is the
+ *  decision on x[n - D], D = decision_delay (latency() = D exactly). Outputs
+ *  0 .. D-1 carry x = 0 and reliability 0 (no decision yet). Traceback runs
+ *  every K = max(1, D - D/4) samples from the best state and decides K
+ *  bits at once; every bit is decided with a traceback depth between D-K+1
+ *  and D samples (>= D/4 + 1: 8 L + 1 at the default delay, where the bit
+ *  error rate equals that of a 4x deeper traceback in the tests). Chunking
+ *  of the input does not change the output.
+ *
+ *  Arithmetic. S = 8 (4-tap targets such as PR(1,2,2,1)) runs with 16-bit
+ *  integer metrics in one SSE2 register (branch metrics
+ *  round(160 (y-E)^2 / (scale^2 sum h^2)), capped at 1023; removed branches
+ *  16383): same bit error rate as
+ *  float in the tests, ~2x faster. S = 16, 32 use 4-float vectors, S = 4
+ *  scalar float. Metrics are renormalised to state 0 (always reachable).
+ *
+ *  Reliability (optional second output): a SOVA-like margin with a bounded
+ *  update window U = min(16 + 2L, D - K + 1). For every add-compare-select
+ *  on the decided path (at time k, state s_k) the discarded competitor is
+ *  followed back along its own survivors for at most U steps, until it
+ *  merges with the decided path; each bit where it differs from the decided
+ *  path gets rel = min(rel, Delta_k), Delta_k = competitor metric - survivor
+ *  metric at k (>= 0, same units as the metrics: squared amplitude). So
+ *  rel[n] is the metric margin of the best competing path found that
+ *  decides the other value of x[n]; under AWGN of variance sigma^2 the
+ *  log-likelihood ratio is about rel / (2 sigma^2). rel saturates at
+ *  rel_max() = 8 * d2_single, d2_single = 4 scale^2 sum h[i]^2 (the squared
+ *  distance of a single isolated level flip), also when no competitor was
+ *  found. Low values mark bits an ECC may treat as erasures. */
+class prml_viterbi
+{
+public:
+    /*! target: 2..6 finite taps, not all zero; decision_delay: 8..65536
+     *  samples, or 0 for the default 32 * target length; scale: finite > 0
+     *  (expected outputs are scale * h conv a). */
+    explicit prml_viterbi(const std::vector<double>& target = { 1.0, 2.0, 2.0, 1.0 },
+                          int decision_delay = 0,
+                          double scale = 1.0);
+
+    /*! n samples in, n decisions out (x[i - latency()], see above).
+     *  reliability may be null (then it is not computed, which is faster);
+     *  pass it on every call or on none: the margins it needs are recorded
+     *  only while it is requested. */
+    void process(const float* y, size_t n, uint8_t* x, float* reliability = nullptr);
+
+    //! back to the state after construction
+    void reset();
+
+    size_t latency() const { return d_delay; }
+    int num_states() const { return d_S; }
+    int state_levels() const { return d_M; }
+    size_t traceback_stride() const { return d_K; }
+    size_t sova_window() const { return d_U; }
+    float rel_max() const { return d_rel_max; }
+    const std::vector<double>& target() const { return d_target; }
+    double scale() const { return d_scale; }
+    //! samples processed since construction / reset()
+    uint64_t samples() const { return d_t; }
+
+    //! expected level of a removed branch: its squared distance (~1e30)
+    //! keeps it out of every survivor (inputs must stay far below 1e14)
+    static constexpr float forbidden_level = 1e15f;
+
+private:
+    template <int S>
+    void run(const float* y, size_t n, uint8_t* x, float* reliability);
+    //! S = 8 fast path (SSE2): 16-bit metrics, see prml_viterbi.cc
+    void run8_i16(const float* y, size_t n, uint8_t* x, float* reliability);
+    void traceback(bool want_rel);
+
+    std::vector<double> d_target;
+    double d_scale;
+    int d_L, d_M, d_S;
+    size_t d_delay, d_K, d_U, d_W;
+    float d_rel_max;
+
+    // branch tables, index (2 b + x) * S/2 + p for the branch into state
+    // s = 2p + x from the predecessor whose oldest level is b = x[n-M]
+    std::vector<float> d_exp;
+    std::vector<float> d_metric;
+    int16_t d_m16[8] = {}; // S = 8 fast path: 16-bit metrics
+    float d_q = 16.0f;     // S = 8 fast path: branch metric quantisation
+    std::vector<uint32_t> d_dec; // ring of W steps: bit s = decision of state s
+    std::vector<float> d_delta;  // ring of W steps x S margins
+    std::vector<uint8_t> d_path; // traceback scratch: state at t - i
+    std::vector<uint8_t> d_pend_x;
+    std::vector<float> d_pend_rel;
+    uint64_t d_t = 0;  // samples processed
+    size_t d_slot = 0; // ring slot of time d_t (d_t % W)
+    size_t d_jk = 0;   // (d_t - D) % K once d_t >= D
+};
+
+} // namespace ecdisc
+
+#endif

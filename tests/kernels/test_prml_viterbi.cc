@@ -1,0 +1,382 @@
+/*
+ * This file is part of gr-ecdisc.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * prml_viterbi: exact recovery without noise, bit error rate against the
+ * union bound of the d = 1 constrained trellis, streaming, parameter checks.
+ */
+#include "prml_viterbi.h"
+#include "test_util.h"
+#include <gtest/gtest.h>
+#include <cmath>
+#include <cstdio>
+#include <random>
+#include <vector>
+
+namespace {
+
+using ecdisc::prml_viterbi;
+
+//! NRZI levels with runs of 2..8 equal bits (d = 1, k = 7 in NRZI form)
+std::vector<uint8_t> run_levels(size_t n, unsigned seed)
+{
+    std::mt19937 rng(seed);
+    std::vector<uint8_t> x;
+    uint8_t lv = rng() & 1u;
+    while (x.size() < n) {
+        x.insert(x.end(), 2 + rng() % 7, lv);
+        lv ^= 1;
+    }
+    x.resize(n);
+    return x;
+}
+
+//! y[n] = scale * sum h[i] a[n-i] (+ N(0, sigma^2)), a = 2x - 1, a[n<0] = a[0]
+std::vector<float> pr_signal(const std::vector<uint8_t>& x,
+                             const std::vector<double>& h,
+                             double sigma = 0.0,
+                             unsigned seed = 3,
+                             double scale = 1.0)
+{
+    std::mt19937 rng(seed);
+    std::normal_distribution<double> g(0.0, sigma > 0 ? sigma : 1.0);
+    std::vector<float> y(x.size());
+    for (size_t n = 0; n < x.size(); n++) {
+        double v = 0.0;
+        for (size_t i = 0; i < h.size(); i++) {
+            const size_t k = n >= i ? n - i : 0;
+            v += h[i] * (x[k] ? 1.0 : -1.0);
+        }
+        y[n] = static_cast<float>(scale * v + (sigma > 0 ? g(rng) : 0.0));
+    }
+    return y;
+}
+
+//! bit errors of out (delayed by lat) against x, over n >= lat + skip
+size_t count_errors(const std::vector<uint8_t>& out,
+                    const std::vector<uint8_t>& x,
+                    size_t lat,
+                    size_t skip,
+                    size_t* compared = nullptr)
+{
+    size_t e = 0, c = 0;
+    for (size_t n = lat + skip; n < out.size(); n++, c++)
+        e += out[n] != x[n - lat];
+    if (compared)
+        *compared = c;
+    return e;
+}
+
+double qfunc(double v) { return 0.5 * std::erfc(v / std::sqrt(2.0)); }
+
+void check_noise_free(const std::vector<double>& h, unsigned seed, double scale = 1.0)
+{
+    const auto x = run_levels(50000, seed);
+    const auto y = pr_signal(x, h, 0.0, 0, scale);
+    prml_viterbi v(h, 0, scale);
+    EXPECT_EQ(v.latency(), 32 * h.size());
+    std::vector<uint8_t> out(y.size());
+    std::vector<float> rel(y.size());
+    v.process(y.data(), y.size(), out.data(), rel.data());
+    size_t compared = 0;
+    EXPECT_EQ(count_errors(out, x, v.latency(), 0, &compared), 0u);
+    EXPECT_EQ(compared, y.size() - v.latency());
+    for (size_t n = 0; n < v.latency(); n++) {
+        EXPECT_EQ(out[n], 0);
+        EXPECT_EQ(rel[n], 0.0f);
+    }
+    for (size_t n = v.latency(); n < y.size(); n++)
+        ASSERT_GT(rel[n], 0.0f) << n;
+}
+
+TEST(PrmlViterbi, NoiseFreePr1221)
+{
+    check_noise_free({ 1, 2, 2, 1 }, 1);
+    prml_viterbi v;
+    EXPECT_EQ(v.num_states(), 8);
+    EXPECT_EQ(v.latency(), 128u);
+}
+
+TEST(PrmlViterbi, NoiseFreePr12221) { check_noise_free({ 1, 2, 2, 2, 1 }, 2); }
+
+TEST(PrmlViterbi, NoiseFreeCustomTargets)
+{
+    check_noise_free({ 0.4, 1.0, 0.6 }, 3);
+    check_noise_free({ 1.0, 1.0 }, 4); // PR(1,1): M = 2 states levels for d = 1
+    check_noise_free({ 0.3, 0.8, 1.0, 0.8, 0.5, 0.2 }, 5);
+    check_noise_free({ 1, 2, 2, 1 }, 6, 0.37); // amplitude scale
+    // 4-tap targets far from PR(1,2,2,1) in size and shape (16-bit path)
+    check_noise_free({ 10, 20, 20, 10 }, 7);
+    check_noise_free({ 0.05, 0.1, 0.1, 0.05 }, 8);
+    check_noise_free({ 0.2, 1.0, 0.7, -0.3 }, 9, 3.0);
+}
+
+class PrmlViterbiTargets : public ::testing::TestWithParam<std::vector<double>>
+{
+};
+
+// every trellis size (S = 4, 8, 16, 32: scalar, 16-bit and float vector paths)
+INSTANTIATE_TEST_SUITE_P(AllStateCounts,
+                         PrmlViterbiTargets,
+                         ::testing::Values(std::vector<double>{ 1, 1 },
+                                           std::vector<double>{ 0.4, 1.0, 0.6 },
+                                           std::vector<double>{ 1, 2, 2, 1 },
+                                           std::vector<double>{ 20, 10, 40, 30 },
+                                           std::vector<double>{ 1, 2, 2, 2, 1 },
+                                           std::vector<double>{ 0.3, 0.8, 1.0, 0.8, 0.5, 0.2 }));
+
+TEST_P(PrmlViterbiTargets, ChunkedEqualsOneShot)
+{
+    const std::vector<double> h = GetParam();
+    double e = 0;
+    for (double v : h)
+        e += v * v;
+    const auto x = run_levels(30000, 7);
+    const auto y = pr_signal(x, h, 0.2 * std::sqrt(e), 8);
+    prml_viterbi a(h, 50), b(h, 50);
+    std::vector<uint8_t> xa(y.size()), xb(y.size());
+    std::vector<float> ra(y.size()), rb(y.size());
+    a.process(y.data(), y.size(), xa.data(), ra.data());
+    std::mt19937 rng(11);
+    size_t pos = 0;
+    while (pos < y.size()) {
+        const size_t n = std::min<size_t>(rng() % 97, y.size() - pos);
+        b.process(y.data() + pos, n, xb.data() + pos, rb.data() + pos);
+        pos += n;
+    }
+    EXPECT_EQ(xa, xb);
+    EXPECT_EQ(ra, rb);
+    // hard decisions do not depend on whether the reliability is computed
+    prml_viterbi c(h, 50);
+    std::vector<uint8_t> xc(y.size());
+    c.process(y.data(), y.size(), xc.data());
+    EXPECT_EQ(xa, xc);
+    // reset() restarts
+    a.reset();
+    a.process(y.data(), y.size(), xb.data(), rb.data());
+    EXPECT_EQ(xa, xb);
+    EXPECT_EQ(ra, rb);
+    // and the decisions are mostly right at this SNR
+    size_t compared = 0;
+    const size_t errors = count_errors(xa, x, 50, 20, &compared);
+    EXPECT_GT(compared, 29000u);
+    EXPECT_LT(errors, compared / 100);
+}
+
+/*
+ * Bit error rate against the union bound.
+ * Error events e (in units of a level flip: a' = a - 2e, e[i] in {-1,0,1},
+ * e[0] != 0, e[last] != 0, length 1..6) have squared distance
+ *   d2(e) = 4 sum_k (sum_i h[i] e[k-i])^2.
+ * All 3^6 patterns are scanned; d2min is the smallest d2 among the events
+ * that are possible at least once in the test data under d = 1 (an event is
+ * possible at position n when a' agrees with a outside e, a[n+i] = sign(e[i])
+ * where e[i] != 0, and a' still has no run of length 1). Estimate:
+ *   BER ~ (1/N) sum_n sum_{e possible at n, d2(e) <= 2 d2min} w(e) Q(sqrt(d2(e)) / (2 sigma))
+ * with w(e) the number of bits the event flips; K = (1/N) sum_n sum_{e at
+ * d2min possible at n} w(e) is the multiplicity of the dominant events.
+ * For PR(1,2,2,1) the constraint removes the (+1,-1) and (+1,-1,+1) events
+ * of the unconstrained trellis (d2 = 16, 24); d2min = 40 (a single shifted
+ * transition: one level flip, K ~ 0.4 per bit for runs 2..8).
+ */
+struct event {
+    std::vector<int> e;
+    double d2;
+};
+
+std::vector<event> short_events(const std::vector<double>& h, size_t max_len)
+{
+    std::vector<event> ev;
+    for (size_t len = 1; len <= max_len; len++) {
+        size_t count = 1;
+        for (size_t i = 0; i < len; i++)
+            count *= 3;
+        for (size_t c = 0; c < count; c++) {
+            std::vector<int> e(len);
+            size_t v = c;
+            for (size_t i = 0; i < len; i++, v /= 3)
+                e[i] = static_cast<int>(v % 3) - 1;
+            if (e.front() == 0 || e.back() == 0)
+                continue;
+            double d2 = 0.0;
+            for (size_t k = 0; k < len + h.size() - 1; k++) {
+                double s = 0.0;
+                for (size_t i = 0; i < h.size(); i++)
+                    if (k >= i && k - i < len)
+                        s += h[i] * e[k - i];
+                d2 += 4.0 * s * s;
+            }
+            ev.push_back({ e, d2 });
+        }
+    }
+    return ev;
+}
+
+bool event_possible(const std::vector<uint8_t>& x, size_t n, const std::vector<int>& e)
+{
+    const size_t len = e.size();
+    if (n < 3 || n + len + 3 > x.size())
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (e[i] != 0 && x[n + i] != (e[i] > 0 ? 1 : 0))
+            return false;
+    // a' = x with the flips, checked for runs of one around the event
+    auto xp = [&](size_t k) -> int {
+        if (k >= n && k < n + len && e[k - n] != 0)
+            return x[k] ^ 1;
+        return x[k];
+    };
+    for (size_t k = n - 1; k <= n + len; k++)
+        if (xp(k) != xp(k - 1) && xp(k) != xp(k + 1))
+            return false;
+    return true;
+}
+
+TEST(PrmlViterbi, BitErrorRateMatchesUnionBound)
+{
+    const std::vector<double> h{ 1, 2, 2, 1 };
+    const size_t N = 2000000;
+    const auto x = run_levels(N, 21);
+
+    auto events = short_events(h, 6);
+    // which events occur in the data at all (scan a prefix), d2min of those
+    double d2min = 1e300;
+    std::vector<event> possible;
+    for (const auto& ev : events) {
+        bool any = false;
+        for (size_t n = 3; n < 20000 && !any; n++)
+            any = event_possible(x, n, ev.e);
+        if (any) {
+            possible.push_back(ev);
+            d2min = std::min(d2min, ev.d2);
+        }
+    }
+    EXPECT_NEAR(d2min, 40.0, 1e-9);
+    std::vector<event> near;
+    for (const auto& ev : possible)
+        if (ev.d2 <= 2.0 * d2min)
+            near.push_back(ev);
+    // unconstrained d2min would be 16 (e = +1 -1): the constraint removed it
+    double d2_unconstrained = 1e300;
+    for (const auto& ev : events)
+        d2_unconstrained = std::min(d2_unconstrained, ev.d2);
+    EXPECT_NEAR(d2_unconstrained, 16.0, 1e-9);
+
+    // per-event weighted counts over the data
+    std::vector<double> count(near.size(), 0.0);
+    for (size_t n = 0; n < N; n++)
+        for (size_t k = 0; k < near.size(); k++)
+            if (event_possible(x, n, near[k].e)) {
+                double w = 0;
+                for (int v : near[k].e)
+                    w += v != 0;
+                count[k] += w;
+            }
+    double K = 0.0;
+    for (size_t k = 0; k < near.size(); k++)
+        if (near[k].d2 <= d2min + 1e-9)
+            K += count[k] / N;
+    std::printf("d2min = %.1f, K = %.4f bit errors per bit position, %zu events <= 2 d2min\n",
+                d2min,
+                K,
+                near.size());
+
+    for (double arg : { 2.6, 3.0, 3.4 }) { // dmin / (2 sigma)
+        const double sigma = std::sqrt(d2min) / (2.0 * arg);
+        double est = 0.0;
+        for (size_t k = 0; k < near.size(); k++)
+            est += count[k] / N * qfunc(std::sqrt(near[k].d2) / (2.0 * sigma));
+        const auto y = pr_signal(x, h, sigma, 100 + static_cast<unsigned>(arg * 10));
+        prml_viterbi v(h);
+        std::vector<uint8_t> out(N);
+        v.process(y.data(), N, out.data());
+        size_t compared = 0;
+        const size_t errors = count_errors(out, x, v.latency(), 100, &compared);
+        const double ber = static_cast<double>(errors) / compared;
+        const double snr_db = 10.0 * std::log10(10.0 / (sigma * sigma));
+        std::printf("sigma = %.4f (SNR %.2f dB: sum h^2 / sigma^2): BER %.3e (%zu errors), "
+                    "union bound %.3e, K Q(dmin/2sigma) %.3e\n",
+                    sigma,
+                    snr_db,
+                    ber,
+                    errors,
+                    est,
+                    K * qfunc(arg));
+        EXPECT_GT(ber, est / 2.0) << "sigma " << sigma;
+        EXPECT_LT(ber, est * 2.0) << "sigma " << sigma;
+        if (arg == 2.6) {
+            // the default traceback depth (>= 33) loses nothing against a
+            // 4x deeper one (decision delay 512, depth >= 129)
+            prml_viterbi deep(h, 512);
+            std::vector<uint8_t> out2(N);
+            deep.process(y.data(), N, out2.data());
+            size_t c2 = 0;
+            const size_t e2 = count_errors(out2, x, deep.latency(), 100, &c2);
+            std::printf("  decision delay 512: %zu errors\n", e2);
+            EXPECT_LT(std::abs(static_cast<double>(errors) - static_cast<double>(e2)),
+                      0.03 * e2);
+        }
+    }
+}
+
+TEST(PrmlViterbi, ReliabilityLowAtErrors)
+{
+    const std::vector<double> h{ 1, 2, 2, 1 };
+    const size_t N = 400000;
+    const auto x = run_levels(N, 31);
+    const auto y = pr_signal(x, h, 0.9, 32);
+    prml_viterbi v(h);
+    std::vector<uint8_t> out(N);
+    std::vector<float> rel(N);
+    v.process(y.data(), N, out.data(), rel.data());
+    double sum_err = 0, sum_ok = 0;
+    size_t n_err = 0, n_ok = 0, err_below = 0;
+    const size_t lat = v.latency();
+    for (size_t n = lat + 100; n < N; n++) {
+        ASSERT_GE(rel[n], 0.0f);
+        ASSERT_LE(rel[n], v.rel_max());
+        if (out[n] != x[n - lat]) {
+            sum_err += rel[n];
+            n_err++;
+            err_below += rel[n] < 40.0f; // below d2min: flagged
+        } else {
+            sum_ok += rel[n];
+            n_ok++;
+        }
+    }
+    ASSERT_GT(n_err, 20u);
+    const double mean_err = sum_err / n_err, mean_ok = sum_ok / n_ok;
+    std::printf("%zu errors: mean reliability %.2f on errors, %.2f on correct bits; "
+                "%.0f%% of errors below d2min\n",
+                n_err,
+                mean_err,
+                mean_ok,
+                100.0 * err_below / n_err);
+    EXPECT_LT(mean_err, 0.25 * mean_ok);
+    EXPECT_GT(err_below, n_err * 8 / 10);
+}
+
+TEST(PrmlViterbi, RejectsBadParameters)
+{
+    using ecdisc_test::invalid_argument_message;
+    EXPECT_EQ(invalid_argument_message([] { prml_viterbi({ 1.0 }); }),
+              "target = [1]: 2 to 6 taps");
+    EXPECT_EQ(invalid_argument_message([] { prml_viterbi({ 1, 1, 1, 1, 1, 1, 1 }); }),
+              "target = [1, 1, 1, 1, 1, 1, 1]: 2 to 6 taps");
+    EXPECT_EQ(invalid_argument_message([] { prml_viterbi({ 0.0, 0.0 }); }),
+              "target = [0, 0]: not all taps zero");
+    EXPECT_EQ(invalid_argument_message([] { prml_viterbi({ 1.0, NAN }); }),
+              "target = [1, nan]: finite taps");
+    EXPECT_EQ(invalid_argument_message([] { prml_viterbi({ 1, 2, 2, 1 }, 7); }),
+              "decision_delay = 7: 8 to 65536 samples, or 0 for 32 x target length");
+    EXPECT_EQ(invalid_argument_message([] { prml_viterbi({ 1, 2, 2, 1 }, -5); }),
+              "decision_delay = -5: 8 to 65536 samples, or 0 for 32 x target length");
+    EXPECT_EQ(invalid_argument_message([] { prml_viterbi({ 1, 2, 2, 1 }, 70000); }),
+              "decision_delay = 70000: 8 to 65536 samples, or 0 for 32 x target length");
+    EXPECT_EQ(invalid_argument_message([] { prml_viterbi({ 1, 2, 2, 1 }, 0, 0.0); }),
+              "scale = 0.000000: finite, > 0");
+    EXPECT_EQ(invalid_argument_message([] { prml_viterbi({ 1, 2, 2, 1 }, 8, 1.0); }),
+              "no exception");
+}
+
+} // namespace
