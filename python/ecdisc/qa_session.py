@@ -85,6 +85,15 @@ class qa_ecdisc_sim_cli(gr_unittest.TestCase):
         rows = [l.split() for l in p.stdout.splitlines() if l.split() and l.split()[0].isdigit()]
         self.assertEqual([r[0] for r in rows], ["0", "1"])
 
+    def test_plot_is_written(self):
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            png = os.path.join(d, "session.png")
+            p = self.run_app("--bytes", "512", "--layer", "0", "--plot", png)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with open(png, "rb") as f:
+                self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+
     def test_bad_options_give_one_line(self):
         for args, what in ((["--bytes", "x"], "--bytes"),
                            (["--layer", "9"], "--layer 9"),

@@ -31,6 +31,8 @@ TRACK_MARGIN_BITS = 512
 #: discs): the front end and the clock recovery settle on them. They are
 #: decoded but not counted in the report.
 RUN_IN_FRAMES = 2
+#: Channel bits of equalised RF kept for plots when asked (keep_trace).
+TRACE_BITS = 4096
 #: Frames of filler after the user data (a run-out): the write strategy
 #: delays the power by one channel bit, and the last frame's sync check
 #: needs bits after it.
@@ -43,7 +45,7 @@ class SessionSettings:
     def __init__(self, medium_file="", layer=0, n_bytes=8192, seed=1,
                  assist_power_mw=3.0, write_power_mw=6.0, read_power_mw=0.5,
                  sps=4, frame_bytes=64, noise_scale=1.0, lead_trim=0.0,
-                 tail_trim=0.5, eq_boost=0.6):
+                 tail_trim=0.5, eq_boost=0.6, keep_trace=False):
         self.medium_file = medium_file
         self.layer = int(layer)
         self.n_bytes = int(n_bytes)
@@ -57,6 +59,7 @@ class SessionSettings:
         self.lead_trim = float(lead_trim)
         self.tail_trim = float(tail_trim)
         self.eq_boost = float(eq_boost)
+        self.keep_trace = bool(keep_trace)
         self.check()
 
     def check(self):
@@ -135,11 +138,18 @@ def run_session(settings):
     # drains one input only while the other keeps pace).
     # Both skip the run-in and the reference stops at the run-out, so that
     # only the user data is counted; bits never compared count as errors.
+    ref_levels = blocks.skiphead(gr.sizeof_char, run_in_bits)
     tb.connect(blocks.vector_source_b(written.tolist()), rll17_encoder(s.frame_bytes),
-               nrzi_encoder(0), blocks.skiphead(gr.sizeof_char, run_in_bits),
-               blocks.head(gr.sizeof_char, data_bits), (ber, 0))
+               nrzi_encoder(0), ref_levels, blocks.head(gr.sizeof_char, data_bits), (ber, 0))
     tb.connect(cdr, blocks.skiphead(gr.sizeof_char, run_in_bits), (ber, 1))
     tb.connect(cdr, nrzi_decoder(0), dec, sink)
+    if s.keep_trace:
+        # The equalised RF and the written levels, for plots. (Whole streams:
+        # a head() on a branch of a tee would end the shared upstream early.)
+        trace = blocks.vector_sink_f()
+        tb.connect(front, trace)
+        trace_levels = blocks.vector_sink_b()
+        tb.connect(ref_levels, trace_levels)
     tb.run()
 
     out = np.array(sink.data(), dtype=np.uint8)
@@ -149,7 +159,7 @@ def run_session(settings):
     frames_missing = int(np.count_nonzero(~found[user]))
     compared = ber.bits_compared()
     errors = ber.errors() + (data_bits - min(compared, data_bits))
-    return {
+    report = {
         "layer": s.layer,
         "channel_bits": int(data_bits),
         "channel_bit_errors": int(errors),
@@ -166,6 +176,15 @@ def run_session(settings):
             "assist_speedup": medium.assist_speedup(),
         },
     }
+    if s.keep_trace:
+        rf = np.array(trace.data(), dtype=np.float32)
+        report["trace"] = {
+            "rf": rf[run_in_bits * s.sps:(run_in_bits + TRACE_BITS) * s.sps],
+            "levels": np.array(trace_levels.data()[:TRACE_BITS], dtype=np.uint8),
+            "sps": s.sps,
+            "lag_bits": int(ber.lag()),
+        }
+    return report
 
 
 def compare_frames(data, out, frame_bytes, window=4):
@@ -198,9 +217,11 @@ def medium_layers(medium_file=""):
 
 
 def run_sessions(layers, **kw):
-    """Runs one session per layer; returns the full report dict of ecdisc-sim."""
+    """Runs one session per layer; returns (report, traces): the full report
+    dict of ecdisc-sim, and {layer: trace} when keep_trace was asked."""
     t0 = time.monotonic()
     results = [run_session(SessionSettings(layer=k, **kw)) for k in layers]
+    traces = {r["layer"]: r.pop("trace") for r in results if "trace" in r}
     medium = dict(results[0]["medium"]) if results else {}
     for r in results:
         r["assist_speedup"] = r.pop("medium")["assist_speedup"]
@@ -210,4 +231,4 @@ def run_sessions(layers, **kw):
         "settings": {k: v for k, v in kw.items()},
         "layers": results,
         "wall_s": time.monotonic() - t0,
-    }
+    }, traces
