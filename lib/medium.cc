@@ -18,6 +18,7 @@ constexpr double k_boltzmann_ev = 8.617333262e-5; // eV/K
 constexpr double k_pi = 3.14159265358979323846;
 constexpr double k_max_volts = 10.0;
 constexpr int k_refresh_period = 64; // samples between exact window refreshes
+constexpr double k_max_state_bytes = 4.0 * (1 << 30); // cap on the cell state
 
 std::string num(double v)
 {
@@ -50,6 +51,15 @@ medium::medium(const medium_config& config,
             num(track_m) + " m) must be shorter than the circumference 2*pi*radius_m = " +
             num(circumference) + " m of medium " + d_cfg.name);
     const int n_layers = static_cast<int>(d_cfg.layers.size());
+    // Two doubles (state, time last touched) per cell per layer.
+    const double state_bytes = 16.0 * static_cast<double>(track_bits) * sps * n_layers;
+    if (state_bytes > k_max_state_bytes)
+        bad("track_bits = " + std::to_string(track_bits) +
+            ": with sps = " + std::to_string(sps) + " and " + std::to_string(n_layers) +
+            " layers the medium state would take " + num(state_bytes / (1 << 30)) +
+            " GiB; at most " + num(k_max_state_bytes / (1 << 30)) +
+            " GiB (track_bits * sps * layers <= " +
+            std::to_string(static_cast<int64_t>(k_max_state_bytes / 16)) + ")");
     const int max_beams = std::min<int>(4, d_cfg.laser_array.size());
     if (focus_layers.empty() || static_cast<int>(focus_layers.size()) > max_beams)
         bad("focus_layers size = " + std::to_string(focus_layers.size()) +

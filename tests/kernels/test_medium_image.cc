@@ -199,3 +199,16 @@ TEST_F(MediumImage, OtherFilesAreRefused)
               }).find("cannot be opened"),
               std::string::npos);
 }
+
+TEST(MediumLimits, TrackTooLargeForMemoryIsRefused)
+{
+    // 2^26 bits at sps 32 on 2 layers would need 64 GiB of cell state (on a
+    // disc large enough for such a track).
+    auto big = ecdisc::default_medium();
+    big.format.radius_m = 1.0;
+    const auto msg = ecdisc_test::invalid_argument_message([&] {
+        ecdisc::medium(big, 32, int64_t(1) << 26, { 1, 0 }, {}, 1);
+    });
+    EXPECT_NE(msg.find("track_bits = 67108864"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("GiB"), std::string::npos) << msg;
+}
