@@ -7,10 +7,7 @@
 #include <yaml-cpp/yaml.h>
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <limits>
-#include <set>
-#include <sstream>
 #include <stdexcept>
 
 namespace ecdisc {

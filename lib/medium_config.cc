@@ -6,10 +6,6 @@
 #include "yaml_checked.h"
 #include <yaml-cpp/yaml.h>
 #include <cmath>
-#include <fstream>
-#include <functional>
-#include <set>
-#include <sstream>
 #include <stdexcept>
 
 namespace ecdisc {

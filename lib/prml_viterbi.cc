@@ -16,7 +16,8 @@ namespace ecdisc {
 
 namespace {
 
-[[noreturn]] void bad(const std::string& param, const std::string& value, const char* allowed)
+[[noreturn]] void
+bad(const std::string& param, const std::string& value, const char* allowed)
 {
     std::ostringstream s;
     s << param << " = " << value << ": " << allowed;
@@ -113,7 +114,8 @@ inline void acs_step_v(float y,
                 << (8 * q);
 #else
         for (int k = 0; k < 4; k++)
-            bits |= ((d0[k] ? 1u : 0u) << (8 * q + k)) | ((d1[k] ? 1u : 0u) << (8 * q + 4 + k));
+            bits |= ((d0[k] ? 1u : 0u) << (8 * q + k)) |
+                    ((d1[k] ? 1u : 0u) << (8 * q + 4 + k));
 #endif
         const v4f l0 = __builtin_shufflevector(dl[0][q], dl[1][q], 0, 4, 1, 5);
         const v4f l1 = __builtin_shufflevector(dl[0][q], dl[1][q], 2, 6, 3, 7);
@@ -133,7 +135,9 @@ inline void acs_step_v(float y,
 
 } // namespace
 
-prml_viterbi::prml_viterbi(const std::vector<double>& target, int decision_delay, double scale)
+prml_viterbi::prml_viterbi(const std::vector<double>& target,
+                           int decision_delay,
+                           double scale)
     : d_target(target), d_scale(scale)
 {
     if (target.size() < 2 || target.size() > 6)
@@ -170,7 +174,8 @@ prml_viterbi::prml_viterbi(const std::vector<double>& target, int decision_delay
     d_exp.assign(2 * d_S, 0.0f);
     for (int b = 0; b < 2; b++)
         for (int s = 0; s < d_S; s++) {
-            const unsigned full = (static_cast<unsigned>(b) << d_M) | static_cast<unsigned>(s);
+            const unsigned full =
+                (static_cast<unsigned>(b) << d_M) | static_cast<unsigned>(s);
             double e = 0.0;
             for (int i = 0; i < d_L; i++)
                 e += target[i] * (((full >> i) & 1u) ? 1.0 : -1.0);
@@ -213,7 +218,9 @@ void prml_viterbi::traceback(bool want_rel)
         const size_t b = static_cast<size_t>(back);
         return d_slot >= b ? d_slot - b : d_slot + d_W - b;
     };
-    auto dec_at = [&](uint64_t tau, unsigned s) { return (d_dec[slot(t - tau)] >> s) & 1u; };
+    auto dec_at = [&](uint64_t tau, unsigned s) {
+        return (d_dec[slot(t - tau)] >> s) & 1u;
+    };
 
     unsigned best = 0;
     for (int s = 1; s < d_S; s++)
@@ -279,43 +286,23 @@ void prml_viterbi::run(const float* y, size_t n, uint8_t* x, float* reliability)
     float* m = d_metric.data();
     uint32_t* const dec = d_dec.data();
     float* const delta = d_delta.data();
-    const uint8_t* const pend_x = d_pend_x.data();
-    const float* const pend_rel = d_pend_rel.data();
-    // locals: the uint8_t output may alias any member
-    uint64_t t = d_t;
-    size_t slot = d_slot, jk = d_jk;
-    const size_t W = d_W, K = d_K, D = d_delay;
+    out_cursor c(*this);
     for (size_t i = 0; i < n; i++) {
-        const size_t r = slot * static_cast<size_t>(S);
+        const size_t r = c.slot * static_cast<size_t>(S);
         if (vec)
-            acs_step_v<(vec ? S : 8)>(y[i], Ev, mv, dec + slot, delta + r, (t & 7u) == 0);
+            acs_step_v<(vec ? S : 8)>(
+                y[i], Ev, mv, dec + c.slot, delta + r, (c.t & 7u) == 0);
         else
-            acs_step<S>(y[i], E, m, dec + slot, delta + r);
-        if (t >= D) {
-            if (jk == 0) {
-                if (vec)
-                    std::memcpy(d_metric.data(), mv, sizeof(float) * S);
-                d_t = t;
-                d_slot = slot;
-                traceback(want_rel);
-            }
-            x[i] = pend_x[jk];
-            if (want_rel)
-                reliability[i] = pend_rel[jk];
-            if (++jk == K)
-                jk = 0;
-        } else {
-            x[i] = 0;
-            if (want_rel)
-                reliability[i] = 0.0f;
-        }
-        t++;
-        if (++slot == W)
-            slot = 0;
+            acs_step<S>(y[i], E, m, dec + c.slot, delta + r);
+        c.step(i, x, reliability, [&](uint64_t t, size_t slot) {
+            if (vec)
+                std::memcpy(d_metric.data(), mv, sizeof(float) * S);
+            d_t = t;
+            d_slot = slot;
+            traceback(want_rel);
+        });
     }
-    d_t = t;
-    d_slot = slot;
-    d_jk = jk;
+    c.store(*this);
     if (vec)
         std::memcpy(d_metric.data(), mv, sizeof(float) * S);
 }
@@ -348,11 +335,7 @@ void prml_viterbi::run8_i16(const float* y, size_t n, uint8_t* x, float* reliabi
     __m128i m = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d_m16));
     uint32_t* const dec = d_dec.data();
     float* const delta = d_delta.data();
-    const uint8_t* const pend_x = d_pend_x.data();
-    const float* const pend_rel = d_pend_rel.data();
-    uint64_t t = d_t;
-    size_t slot = d_slot, jk = d_jk;
-    const size_t W = d_W, K = d_K, D = d_delay;
+    out_cursor c(*this);
     auto bm = [&](__m128 yv, __m128 el, __m128 eh, __m128 kl, __m128 kh) {
         const __m128 tl = _mm_sub_ps(yv, el), th = _mm_sub_ps(yv, eh);
         const __m128 bl = _mm_min_ps(_mm_mul_ps(_mm_mul_ps(tl, tl), qv), kl);
@@ -367,45 +350,31 @@ void prml_viterbi::run8_i16(const float* y, size_t n, uint8_t* x, float* reliabi
         const __m128i c1 = _mm_adds_epi16(_mm_unpackhi_epi16(m, m), bm1);
         m = _mm_min_epi16(c0, c1);
         const __m128i lt = _mm_cmpgt_epi16(c0, c1); // c1 < c0
-        dec[slot] = static_cast<uint32_t>(_mm_movemask_epi8(_mm_packs_epi16(lt, lt)) & 0xff);
+        dec[c.slot] =
+            static_cast<uint32_t>(_mm_movemask_epi8(_mm_packs_epi16(lt, lt)) & 0xff);
         if (want_rel) {
-            const __m128i dd = _mm_max_epi16(_mm_subs_epi16(c0, c1), _mm_subs_epi16(c1, c0));
+            const __m128i dd =
+                _mm_max_epi16(_mm_subs_epi16(c0, c1), _mm_subs_epi16(c1, c0));
             const __m128i dl = _mm_srai_epi32(_mm_unpacklo_epi16(dd, dd), 16);
             const __m128i dh = _mm_srai_epi32(_mm_unpackhi_epi16(dd, dd), 16);
-            _mm_storeu_ps(delta + slot * S, _mm_mul_ps(_mm_cvtepi32_ps(dl), invq));
-            _mm_storeu_ps(delta + slot * S + 4, _mm_mul_ps(_mm_cvtepi32_ps(dh), invq));
+            _mm_storeu_ps(delta + c.slot * S, _mm_mul_ps(_mm_cvtepi32_ps(dl), invq));
+            _mm_storeu_ps(delta + c.slot * S + 4, _mm_mul_ps(_mm_cvtepi32_ps(dh), invq));
         }
-        if ((t & 3u) == 0) {
+        if ((c.t & 3u) == 0) {
             const __m128i ref = _mm_shuffle_epi32(_mm_shufflelo_epi16(m, 0), 0);
             m = _mm_subs_epi16(m, ref);
         }
-        if (t >= D) {
-            if (jk == 0) {
-                alignas(16) int16_t mm[S];
-                _mm_store_si128(reinterpret_cast<__m128i*>(mm), m);
-                for (int st = 0; st < S; st++)
-                    d_metric[st] = mm[st];
-                d_t = t;
-                d_slot = slot;
-                traceback(want_rel);
-            }
-            x[i] = pend_x[jk];
-            if (want_rel)
-                reliability[i] = pend_rel[jk];
-            if (++jk == K)
-                jk = 0;
-        } else {
-            x[i] = 0;
-            if (want_rel)
-                reliability[i] = 0.0f;
-        }
-        t++;
-        if (++slot == W)
-            slot = 0;
+        c.step(i, x, reliability, [&](uint64_t t, size_t slot) {
+            alignas(16) int16_t mm[S];
+            _mm_store_si128(reinterpret_cast<__m128i*>(mm), m);
+            for (int st = 0; st < S; st++)
+                d_metric[st] = mm[st];
+            d_t = t;
+            d_slot = slot;
+            traceback(want_rel);
+        });
     }
-    d_t = t;
-    d_slot = slot;
-    d_jk = jk;
+    c.store(*this);
     _mm_storeu_si128(reinterpret_cast<__m128i*>(d_m16), m);
 }
 #endif

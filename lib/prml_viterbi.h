@@ -104,6 +104,57 @@ private:
     void run8_i16(const float* y, size_t n, uint8_t* x, float* reliability);
     void traceback(bool want_rel);
 
+    /*! The per-sample bookkeeping both ACS loops share, held in locals (the
+     *  uint8_t output may alias any member): after the add-compare-select of
+     *  step t, output the bit decided D steps earlier (0 during the initial
+     *  latency), trace back every K steps, and advance t and the ring slot. */
+    struct out_cursor {
+        uint64_t t;
+        size_t slot, jk;
+        const size_t W, K, D;
+        const uint8_t* const pend_x;
+        const float* const pend_rel;
+
+        explicit out_cursor(const prml_viterbi& v)
+            : t(v.d_t),
+              slot(v.d_slot),
+              jk(v.d_jk),
+              W(v.d_W),
+              K(v.d_K),
+              D(v.d_delay),
+              pend_x(v.d_pend_x.data()),
+              pend_rel(v.d_pend_rel.data())
+        {
+        }
+        //! on_traceback(t, slot) runs the traceback when one is due
+        template <typename F>
+        void step(size_t i, uint8_t* x, float* reliability, F&& on_traceback)
+        {
+            if (t >= D) {
+                if (jk == 0)
+                    on_traceback(t, slot);
+                x[i] = pend_x[jk];
+                if (reliability)
+                    reliability[i] = pend_rel[jk];
+                if (++jk == K)
+                    jk = 0;
+            } else {
+                x[i] = 0;
+                if (reliability)
+                    reliability[i] = 0.0f;
+            }
+            t++;
+            if (++slot == W)
+                slot = 0;
+        }
+        void store(prml_viterbi& v) const
+        {
+            v.d_t = t;
+            v.d_slot = slot;
+            v.d_jk = jk;
+        }
+    };
+
     std::vector<double> d_target;
     double d_scale;
     int d_L, d_M, d_S;
@@ -114,8 +165,8 @@ private:
     // s = 2p + x from the predecessor whose oldest level is b = x[n-M]
     std::vector<float> d_exp;
     std::vector<float> d_metric;
-    int16_t d_m16[8] = {}; // S = 8 fast path: 16-bit metrics
-    float d_q = 16.0f;     // S = 8 fast path: branch metric quantisation
+    int16_t d_m16[8] = {};       // S = 8 fast path: 16-bit metrics
+    float d_q = 16.0f;           // S = 8 fast path: branch metric quantisation
     std::vector<uint32_t> d_dec; // ring of W steps: bit s = decision of state s
     std::vector<float> d_delta;  // ring of W steps x S margins
     std::vector<uint8_t> d_path; // traceback scratch: state at t - i
