@@ -224,6 +224,25 @@ void write_strategy::set_record_voltage_v(double record_voltage_v)
     d_voltage = record_voltage_v;
 }
 
+void write_strategy::apply(const layer_power& p)
+{
+    const double bias = p.has_strategy_powers ? p.bias_power_mw : d_bias;
+    const double cooling = p.has_strategy_powers ? p.cooling_power_mw : d_cooling;
+    const double middle = p.has_strategy_powers ? p.middle_power_mw : d_middle;
+    validate_powers(
+        p.write_power_mw, p.space_power_mw, p.assist_power_mw, bias, cooling, middle);
+    check_range(
+        "record_voltage_v", p.record_voltage_v, -10.0, 10.0, "must be in -10..10 V");
+    d_write = p.write_power_mw;
+    d_space = p.space_power_mw;
+    d_assist = p.assist_power_mw;
+    d_bias = bias;
+    d_cooling = cooling;
+    d_middle = middle;
+    d_voltage = p.record_voltage_v;
+    build_patterns();
+}
+
 void write_strategy::render(unsigned key, float* beam1, float* gate) const
 {
     // The window (bits j-HIST .. j+D) padded on both sides with copies of its

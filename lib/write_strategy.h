@@ -6,6 +6,7 @@
 #define ECDISC_KERNEL_WRITE_STRATEGY_H
 
 #include <cstddef>
+#include "power_table.h"
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -108,6 +109,10 @@ public:
                              double middle_power_mw);
     //! -10..10 V
     void set_record_voltage_v(double record_voltage_v);
+    /*! Every level of one layer's power table entry at once (the strategy
+     *  powers only when the entry has them), validated like the constructor
+     *  before anything changes. */
+    void apply(const layer_power& p);
 
     int sps() const { return d_sps; }
     double write_power_mw() const { return d_write; }

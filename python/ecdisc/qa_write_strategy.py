@@ -3,10 +3,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """QA for write_strategy in real flowgraphs."""
 
+import os
 import random
+import shutil
+import tempfile
 
 import numpy as np
 
+import pmt
 from gnuradio import blocks, gr, gr_unittest
 from gnuradio import ecdisc
 
@@ -70,13 +74,25 @@ def reference(levels, sps, write, space, assist, lead, tail, mode='single',
     return b0.astype(np.float32), b1
 
 
+TABLE = """
+name: t
+layers:
+  - {layer: 0, write_power_mw: 5.0, space_power_mw: 0.4, assist_power_mw: 2.0,
+     record_voltage_v: 1.1}
+  - {layer: 1, write_power_mw: 9.0, space_power_mw: 0.7, assist_power_mw: 4.0,
+     record_voltage_v: -1.2}
+"""
+
+
 class qa_write_strategy(gr_unittest.TestCase):
 
     def setUp(self):
         self.tb = gr.top_block()
+        self.tmp = tempfile.mkdtemp()
 
     def tearDown(self):
         self.tb = None
+        shutil.rmtree(self.tmp)
 
     def run_ws(self, levels, ws):
         src = blocks.vector_source_b(levels)
@@ -213,6 +229,65 @@ class qa_write_strategy(gr_unittest.TestCase):
             ecdisc.write_strategy(mode='multi_pulse', bias_power_mw=7.0)
         with self.assertRaisesRegex(ValueError, "beam_delay_samples = -3"):
             ecdisc.write_strategy(beam_delay_samples=-3)
+
+    def test_power_table_layer_tag_switches_at_the_bit(self):
+        # Layer 0 of the table at start; a "layer" tag on input bit 8 selects
+        # layer 1 (9 mW write, 0.7 mW space, 4 mW assist, -1.2 V). With one
+        # bit of latency the bits before the tag leave at the old powers and
+        # output bit 8 onwards (sample 32) at the new ones.
+        table = os.path.join(self.tmp, "p.yml")
+        with open(table, "w") as f:
+            f.write(TABLE)
+        ws = ecdisc.write_strategy(4, 6.0, 0.5, 3.0, 0.25, 0.75,
+                                   record_voltage_v=0.0, power_table_file=table, layer=0)
+        self.assertEqual(ws.layer(), 0)
+        self.assertEqual(ws.write_power_mw(), 5.0)
+        levels = [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0]
+        tag = gr.tag_utils.python_to_tag((8, pmt.intern("layer"), pmt.from_long(1)))
+        src = blocks.vector_source_b(levels, False, 1, [tag])
+        s0, s1, sv = blocks.vector_sink_f(), blocks.vector_sink_f(), blocks.vector_sink_f()
+        self.tb.connect(src, ws)
+        self.tb.connect((ws, 0), s0)
+        self.tb.connect((ws, 1), s1)
+        self.tb.connect((ws, 2), sv)
+        self.tb.run()
+        # 3T mark at input bits 9..11 -> output bits 10..12, write power over
+        # [10.25, 12.25) T = samples 41..48
+        b1 = [9.0 if 41 <= j <= 48 else (0.7 if j >= 32 else 0.4) for j in range(64)]
+        self.assertFloatTuplesAlmostEqual(s1.data(), b1, 6)
+        self.assertFloatTuplesAlmostEqual(s0.data(), [2.0] * 32 + [4.0] * 32, 6)
+        self.assertFloatTuplesAlmostEqual(sv.data(), [1.1] * 32 + [-1.2] * 32, 6)
+        out_tags = [(t.offset, pmt.to_long(t.value)) for t in s1.tags()
+                    if pmt.symbol_to_string(t.key) == "layer"]
+        self.assertEqual(out_tags, [(32, 1)])
+        self.assertEqual(ws.layer(), 1)
+
+    def test_power_table_message_and_bad_layers(self):
+        table = os.path.join(self.tmp, "p.yml")
+        with open(table, "w") as f:
+            f.write(TABLE)
+        ws = ecdisc.write_strategy(power_table_file=table)
+        self.assertEqual(ws.layer(), -1)
+        self.assertEqual(ws.write_power_mw(), 6.0)  # no entry applied yet
+        with self.assertRaisesRegex(ValueError, r"layer = 5: not in power table t \(layers 0, 1\)"):
+            ws.set_layer(5)
+        ws.set_layer(1)
+        self.assertEqual(ws.layer(), 1)
+        b0, b1 = self.run_ws([0] * 8, ws)
+        self.assertEqual(b0, [4.0] * 32)
+        self.assertAlmostEqual(ws.space_power_mw(), 0.7)
+        # a message on port "layer" (queued before the flowgraph starts, so
+        # handled before the first call to work) selects layer 0
+        ws2 = ecdisc.write_strategy(power_table_file=table, layer=1)
+        ws2._post(pmt.intern("layer"), pmt.to_pmt({"layer": 0}))
+        self.tb = gr.top_block()
+        b0, b1 = self.run_ws([0] * 8, ws2)
+        self.assertEqual(ws2.layer(), 0)
+        self.assertEqual(b0, [2.0] * 32)
+        with self.assertRaisesRegex(ValueError, "layer = 2: needs a power_table_file"):
+            ecdisc.write_strategy(layer=2)
+        with self.assertRaisesRegex(ValueError, "power_table_file = /nonexistent.yml"):
+            ecdisc.write_strategy(power_table_file="/nonexistent.yml")
 
     def test_bad_parameters(self):
         with self.assertRaisesRegex(ValueError, "sps = 1"):

@@ -51,6 +51,20 @@ namespace ecdisc {
  *
  * With the first six arguments only, the block is the single-pulse strategy
  * with a CW assist beam and no beam delay, as before.
+ *
+ * Per-layer power table (power_table_file, see lib/power_table.h and
+ * media/power_table_default.yml): each entry holds one layer's write, space
+ * and assist powers, its recording electrode voltage and optionally the
+ * bias/cooling/middle levels. Selecting a layer sets all of them at once:
+ *  - at construction (layer >= 0);
+ *  - synchronised with the data: a "layer" tag (integer) on an input bit
+ *    switches from that bit on (the beam delay carries the bits before it at
+ *    their old powers);
+ *  - by a message on port "layer" (an integer, or a dict {layer: K}),
+ *    applied from the first bit of the next call to work.
+ * Every switch puts a "layer" tag (long) on each output at the first sample
+ * of the switched bit. A layer missing from the table, or a message without
+ * a layer, is logged as an error and changes nothing.
  */
 class ECDISC_API write_strategy : virtual public gr::sync_interpolator
 {
@@ -80,6 +94,9 @@ public:
      * \param assist_lead gated assist beam on this long before W, 0..1 T
      * \param beam_delay_samples delay of output 1 after output 0, 0..1048576
      * \param record_voltage_v electrode voltage on output 2, -10..10 V
+     * \param power_table_file per-layer power table (YAML); "" = none (the
+     *        powers above stay until set_powers or set_layer is called)
+     * \param layer the table's layer to start with; -1 = the powers above
      */
     static sptr make(int sps = 4,
                      double write_power_mw = 6.0,
@@ -98,7 +115,9 @@ public:
                      const std::string& assist_mode = "cw",
                      double assist_lead = 0.5,
                      int beam_delay_samples = 0,
-                     double record_voltage_v = 0.0);
+                     double record_voltage_v = 0.0,
+                     const std::string& power_table_file = "",
+                     int layer = -1);
 
     virtual void
     set_powers(double write_power_mw, double space_power_mw, double assist_power_mw) = 0;
@@ -116,6 +135,12 @@ public:
     //! voltage on output 2, -10..10 V
     virtual void set_record_voltage_v(double record_voltage_v) = 0;
     virtual double record_voltage_v() const = 0;
+    /*! Applies the power table entry of a layer from the next bit on
+     *  (std::invalid_argument when there is no table or the layer is not in
+     *  it; nothing changes then). */
+    virtual void set_layer(int layer) = 0;
+    //! the layer whose table entry is applied, -1 when none is
+    virtual int layer() const = 0;
     virtual std::string mode() const = 0;
     //! latency of the data in samples before the beam delay (D channel bits)
     virtual int latency_samples() const = 0;

@@ -12,7 +12,7 @@
 /* BINDTOOL_GEN_AUTOMATIC(0)                                                       */
 /* BINDTOOL_USE_PYGCCXML(0)                                                        */
 /* BINDTOOL_HEADER_FILE(write_strategy.h)                                        */
-/* BINDTOOL_HEADER_FILE_HASH(b90058056a03169b905b22f07633c06d)                     */
+/* BINDTOOL_HEADER_FILE_HASH(28596ce2af9f0514419103a25ecb5457)                     */
 /***********************************************************************************/
 
 #include <pybind11/complex.h>
@@ -53,6 +53,8 @@ void bind_write_strategy(py::module& m)
              py::arg("assist_lead") = 0.5,
              py::arg("beam_delay_samples") = 0,
              py::arg("record_voltage_v") = 0.,
+             py::arg("power_table_file") = "",
+             py::arg("layer") = -1,
              D(write_strategy, make))
 
 
@@ -111,6 +113,15 @@ void bind_write_strategy(py::module& m)
         .def("record_voltage_v",
              &write_strategy::record_voltage_v,
              D(write_strategy, record_voltage_v))
+
+
+        .def("set_layer",
+             &write_strategy::set_layer,
+             py::arg("layer"),
+             D(write_strategy, set_layer))
+
+
+        .def("layer", &write_strategy::layer, D(write_strategy, layer))
 
 
         .def("mode", &write_strategy::mode, D(write_strategy, mode))

@@ -55,6 +55,12 @@ static const char* __doc_gr_ecdisc_write_strategy_set_record_voltage_v = R"doc()
 static const char* __doc_gr_ecdisc_write_strategy_record_voltage_v = R"doc()doc";
 
 
+static const char* __doc_gr_ecdisc_write_strategy_set_layer = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_write_strategy_layer = R"doc()doc";
+
+
 static const char* __doc_gr_ecdisc_write_strategy_mode = R"doc()doc";
 
 
