@@ -29,6 +29,8 @@ public:
         return static_cast<int>(d_fmt.cluster_user_bytes());
     }
     int cluster_bytes() const override { return static_cast<int>(d_fmt.cluster_bytes()); }
+    int sectors_per_cluster() const override { return d_fmt.sectors(); }
+    int sector_user_bytes() const override { return d_fmt.user_bytes(); }
     uint64_t clusters() const override { return d_clusters; }
 
 private:

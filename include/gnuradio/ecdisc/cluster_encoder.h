@@ -50,6 +50,10 @@ public:
     virtual int cluster_user_bytes() const = 0;
     //! recorded bytes produced per cluster
     virtual int cluster_bytes() const = 0;
+    //! sectors per cluster (the format's sectors_per_cluster)
+    virtual int sectors_per_cluster() const = 0;
+    //! user bytes per sector (the format's user_bytes)
+    virtual int sector_user_bytes() const = 0;
     //! clusters encoded so far
     virtual uint64_t clusters() const = 0;
 };

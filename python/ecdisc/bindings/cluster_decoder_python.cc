@@ -12,7 +12,7 @@
 /* BINDTOOL_GEN_AUTOMATIC(0)                                                       */
 /* BINDTOOL_USE_PYGCCXML(0)                                                        */
 /* BINDTOOL_HEADER_FILE(cluster_decoder.h)                                        */
-/* BINDTOOL_HEADER_FILE_HASH(ce4de4a5a1761df93fac3573bd9fc414)                     */
+/* BINDTOOL_HEADER_FILE_HASH(ff4ec15898a876c2733fe22fcbbe6502)                     */
 /***********************************************************************************/
 
 #include <pybind11/complex.h>
@@ -49,6 +49,16 @@ void bind_cluster_decoder(py::module& m)
         .def("cluster_bytes",
              &cluster_decoder::cluster_bytes,
              D(cluster_decoder, cluster_bytes))
+
+
+        .def("sectors_per_cluster",
+             &cluster_decoder::sectors_per_cluster,
+             D(cluster_decoder, sectors_per_cluster))
+
+
+        .def("sector_user_bytes",
+             &cluster_decoder::sector_user_bytes,
+             D(cluster_decoder, sector_user_bytes))
 
 
         .def("clusters", &cluster_decoder::clusters, D(cluster_decoder, clusters))

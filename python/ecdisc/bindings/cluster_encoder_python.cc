@@ -12,7 +12,7 @@
 /* BINDTOOL_GEN_AUTOMATIC(0)                                                       */
 /* BINDTOOL_USE_PYGCCXML(0)                                                        */
 /* BINDTOOL_HEADER_FILE(cluster_encoder.h)                                        */
-/* BINDTOOL_HEADER_FILE_HASH(ed430ec8403d95da7bcc8e7fed540fb6)                     */
+/* BINDTOOL_HEADER_FILE_HASH(4d0a575348749c2aa073f43c374a77b0)                     */
 /***********************************************************************************/
 
 #include <pybind11/complex.h>
@@ -50,6 +50,16 @@ void bind_cluster_encoder(py::module& m)
         .def("cluster_bytes",
              &cluster_encoder::cluster_bytes,
              D(cluster_encoder, cluster_bytes))
+
+
+        .def("sectors_per_cluster",
+             &cluster_encoder::sectors_per_cluster,
+             D(cluster_encoder, sectors_per_cluster))
+
+
+        .def("sector_user_bytes",
+             &cluster_encoder::sector_user_bytes,
+             D(cluster_encoder, sector_user_bytes))
 
 
         .def("clusters", &cluster_encoder::clusters, D(cluster_encoder, clusters))

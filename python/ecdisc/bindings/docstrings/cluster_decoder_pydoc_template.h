@@ -31,6 +31,12 @@ static const char* __doc_gr_ecdisc_cluster_decoder_cluster_user_bytes = R"doc()d
 static const char* __doc_gr_ecdisc_cluster_decoder_cluster_bytes = R"doc()doc";
 
 
+static const char* __doc_gr_ecdisc_cluster_decoder_sectors_per_cluster = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_cluster_decoder_sector_user_bytes = R"doc()doc";
+
+
 static const char* __doc_gr_ecdisc_cluster_decoder_clusters = R"doc()doc";
 
 

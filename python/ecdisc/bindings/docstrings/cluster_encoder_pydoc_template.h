@@ -31,4 +31,10 @@ static const char* __doc_gr_ecdisc_cluster_encoder_cluster_user_bytes = R"doc()d
 static const char* __doc_gr_ecdisc_cluster_encoder_cluster_bytes = R"doc()doc";
 
 
+static const char* __doc_gr_ecdisc_cluster_encoder_sectors_per_cluster = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_cluster_encoder_sector_user_bytes = R"doc()doc";
+
+
 static const char* __doc_gr_ecdisc_cluster_encoder_clusters = R"doc()doc";
