@@ -11,10 +11,11 @@ namespace gr {
 namespace ecdisc {
 
 jitter_meter::sptr
-jitter_meter::make(double sps, int settle_edges, int fit_edges, int stats_every)
+jitter_meter::make(
+    double sps, int settle_edges, int fit_edges, int stats_every, bool dc_threshold)
 {
     return gnuradio::make_block_sptr<jitter_meter_impl>(
-        sps, settle_edges, fit_edges, stats_every);
+        sps, settle_edges, fit_edges, stats_every, dc_threshold);
 }
 
 namespace {
@@ -32,11 +33,12 @@ uint64_t checked_every(int n)
 jitter_meter_impl::jitter_meter_impl(double sps,
                                      int settle_edges,
                                      int fit_edges,
-                                     int stats_every)
+                                     int stats_every,
+                                     bool dc_threshold)
     : gr::sync_block("jitter_meter",
                      gr::io_signature::make(1, 1, sizeof(float)),
                      gr::io_signature::make(0, 0, 0)),
-      d_kernel(sps, settle_edges, fit_edges),
+      d_kernel(sps, settle_edges, fit_edges, 1000.0, 0.05, dc_threshold),
       d_stats_every(checked_every(stats_every))
 {
     message_port_register_out(k_stats);

@@ -15,7 +15,8 @@ namespace ecdisc {
 class jitter_meter_impl : public jitter_meter
 {
 public:
-    jitter_meter_impl(double sps, int settle_edges, int fit_edges, int stats_every);
+    jitter_meter_impl(
+        double sps, int settle_edges, int fit_edges, int stats_every, bool dc_threshold);
 
     int work(int noutput_items,
              gr_vector_const_void_star& input_items,

@@ -27,13 +27,18 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 // ---------------------------------------------------------------- jitter
 
-jitter_meter::jitter_meter(
-    double sps, int settle_edges, int fit_edges, double envelope_bits, double hysteresis)
+jitter_meter::jitter_meter(double sps,
+                           int settle_edges,
+                           int fit_edges,
+                           double envelope_bits,
+                           double hysteresis,
+                           bool dc_threshold)
     : d_sps(sps),
       d_settle(settle_edges),
       d_fit(fit_edges),
       d_env_bits(envelope_bits),
       d_hyst(hysteresis),
+      d_dc(dc_threshold),
       d_period(sps)
 {
     if (!(sps >= 2.0 && sps <= 16.0))
@@ -62,7 +67,7 @@ void jitter_meter::reset()
 {
     d_t = 0;
     d_prev = 0.0f;
-    d_hi = d_lo = 0.0;
+    d_hi = d_lo = d_mean = 0.0;
     d_state = 0;
     d_cand_up = d_cand_dn = 0.0;
     d_Y0 = 0.0;
@@ -79,12 +84,13 @@ size_t jitter_meter::process(const float* x, size_t n, uint64_t edge_limit)
         return 0;
     size_t i = 0;
     // locals for the hot loop
-    double hi = d_hi, lo = d_lo;
+    double hi = d_hi, lo = d_lo, mean = d_mean;
     const double k = d_k, hyst = d_hyst;
+    const bool dc = d_dc;
     float prev = d_prev;
     uint64_t t = d_t;
     if (t == 0 && n > 0) { // first sample: start the envelopes there
-        hi = lo = x[0];
+        hi = lo = mean = x[0];
         prev = x[0];
         t = 1;
         i = 1;
@@ -93,7 +99,24 @@ size_t jitter_meter::process(const float* x, size_t n, uint64_t edge_limit)
         const double v = x[i];
         hi = v > hi ? v : hi + k * (v - hi);
         lo = v < lo ? v : lo + k * (v - lo);
-        const double thr = 0.5 * (hi + lo);
+        if (dc) {
+            // the fraction of the last sample interval spent above the level
+            // (linear between the samples, so that it varies smoothly with
+            // the level even when the samples keep the same phase to the
+            // edges), fed back towards one half
+            const double a = prev - mean, b = v - mean;
+            double above;
+            if (a >= 0.0 && b >= 0.0)
+                above = 1.0;
+            else if (a < 0.0 && b < 0.0)
+                above = 0.0;
+            else
+                above = a >= 0.0 ? a / (a - b) : b / (b - a);
+            // 16 times faster while the settling edges go by
+            const double g = d_seen < static_cast<uint64_t>(d_settle) ? 16.0 : 1.0;
+            mean += (above - 0.5) * g * k * (hi - lo);
+        }
+        const double thr = dc ? mean : 0.5 * (hi + lo);
         const double h = hyst * (hi - lo);
         const double d = v - thr;
         const double dp = prev - thr;
@@ -122,6 +145,7 @@ size_t jitter_meter::process(const float* x, size_t n, uint64_t edge_limit)
     }
     d_hi = hi;
     d_lo = lo;
+    d_mean = mean;
     d_prev = prev;
     d_t = t;
     return i;

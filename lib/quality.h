@@ -26,6 +26,15 @@ namespace ecdisc {
  *  and amplitude of the signal (also when the code is not DC-free) with a
  *  release time constant of envelope_bits bits; its droop inside a run of r
  *  bits is r / envelope_bits of the peak-to-peak swing.
+ *  With dc_threshold, thr is instead set by binary-DC feedback towards the
+ *  level that the signal spends equal time above and below: per sample,
+ *  thr += k (hi - lo) (f - 1/2), f = the fraction of the last sample
+ *  interval above thr with the signal linear between samples (so the
+ *  feedback varies smoothly with thr even when the sampling phase to the
+ *  edges is fixed), 16 times faster while the settling edges go by. That is the crossing level of a DC-free code (17PP with DC
+ *  control) even when its marks and spaces reach unequal peaks (an
+ *  asymmetric channel), where both the envelope mid-level and the signal
+ *  mean lie off it. The envelopes still scale the hysteresis.
  *  Hysteresis: a crossing of thr counts as an edge once the signal goes
  *  beyond thr +- hysteresis * (hi - lo) on the other side (noise does not
  *  make extra edges); the edge's time is the last crossing of thr before
@@ -70,12 +79,14 @@ public:
      * \param fit_edges memory of the clock fit in edges, 16..10^6
      * \param envelope_bits release time constant of the envelopes in bits, 10..10^6
      * \param hysteresis of the slicer, in units of the peak-to-peak swing, 0..0.4
+     * \param dc_threshold slice at the running mean instead of the envelope mid-level
      */
     explicit jitter_meter(double sps,
                           int settle_edges = 1000,
                           int fit_edges = 500,
                           double envelope_bits = 1000.0,
-                          double hysteresis = 0.05);
+                          double hysteresis = 0.05,
+                          bool dc_threshold = false);
 
     /*! Consumes samples until n are used or the count of measured edges
      *  reaches edge_limit (the sample completing that edge is consumed).
@@ -96,7 +107,8 @@ public:
     //! current fitted clock period in samples
     double period() const { return d_period; }
     //! current slicer threshold
-    double threshold() const { return 0.5 * (d_hi + d_lo); }
+    double threshold() const { return d_dc ? d_mean : 0.5 * (d_hi + d_lo); }
+    bool dc_threshold() const { return d_dc; }
     double sps() const { return d_sps; }
     int settle_edges() const { return d_settle; }
     int fit_edges() const { return d_fit; }
@@ -119,6 +131,8 @@ private:
     uint64_t d_t = 0;
     float d_prev = 0.0f;
     double d_hi = 0.0, d_lo = 0.0;
+    bool d_dc = false;
+    double d_mean = 0.0;
     int d_state = 0; // -1 low, +1 high, 0 unknown
     double d_cand_up = 0.0, d_cand_dn = 0.0;
 

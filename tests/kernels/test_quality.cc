@@ -11,6 +11,7 @@
 #include "nrzi.h"
 #include "quality.h"
 #include "rll17.h"
+#include "rll17pp.h"
 #include "test_util.h"
 #include <gtest/gtest.h>
 #include <algorithm>
@@ -459,3 +460,38 @@ TEST(Quality, SamBadParameters)
 }
 
 } // namespace
+
+TEST(Quality, JitterDcFeedbackSlicesAnAsymmetricDcFreeSignal)
+{
+    // 17PP levels (DC-controlled), 3% injected jitter, then an asymmetric
+    // channel y = v (1.3 - 0.3 v): the long spaces reach 1, the long marks
+    // -1.6, the crossings stay at 0 (smooth there). The envelope mid-level
+    // moves to (1 - 1.6) / 2 = -0.3 and slices the edges off their
+    // crossings (rising late, falling early); binary-DC feedback finds 0.
+    std::mt19937 rng(21);
+    ecdisc::rll17pp_encoder enc(128, 0, 45);
+    std::vector<uint8_t> nrz;
+    std::vector<uint8_t> frame(128), bits(enc.frame_bits());
+    for (int f = 0; f < 40; f++) {
+        for (auto& b : frame)
+            b = static_cast<uint8_t>(rng());
+        enc.encode_frame(frame.data(), bits.data());
+        nrz.insert(nrz.end(), bits.begin(), bits.end());
+    }
+    std::vector<uint8_t> lv(nrz.size());
+    ecdisc::nrzi_encoder nz(0);
+    nz.encode(nrz.data(), lv.data(), nrz.size());
+    auto x = render(lv, 4.0, 0.03, 0.0, 4);
+    for (auto& v : x)
+        v = v * (1.3f - 0.3f * v);
+    jitter_meter env(4.0);
+    env.process(x.data(), x.size());
+    jitter_meter dc(4.0, 1000, 500, 1000.0, 0.05, true);
+    dc.process(x.data(), x.size());
+    EXPECT_TRUE(dc.dc_threshold());
+    EXPECT_NEAR(env.threshold(), -0.3, 0.05);
+    EXPECT_NEAR(dc.threshold(), 0.0, 0.05);
+    EXPECT_NEAR(dc.jitter_pct(), 3.0, 0.3);
+    EXPECT_LT(std::fabs(dc.asymmetry_pct()), 1.0);
+    EXPECT_GT(std::fabs(env.asymmetry_pct()), 3.0);
+}

@@ -51,11 +51,16 @@ public:
      * \param settle_edges edges not measured at the start, 0..10^9
      * \param fit_edges memory of the clock fit in edges, 16..10^6
      * \param stats_every a "stats" message every this many measured edges, >= 0 (0 = none)
+     * \param dc_threshold slice at the level that makes the sliced signal
+     *        DC-free (binary-DC feedback: right for a DC-free code whose marks
+     *        and spaces reach unequal peaks) instead of the mid-level of the
+     *        peak and valley envelopes
      */
     static sptr make(double sps,
                      int settle_edges = 1000,
                      int fit_edges = 500,
-                     int stats_every = 0);
+                     int stats_every = 0,
+                     bool dc_threshold = false);
 
     //! 100 sigma(edge deviation) / T over the measured edges (NaN before any)
     virtual double jitter_pct() const = 0;

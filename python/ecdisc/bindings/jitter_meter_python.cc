@@ -12,7 +12,7 @@
 /* BINDTOOL_GEN_AUTOMATIC(0)                                                       */
 /* BINDTOOL_USE_PYGCCXML(0)                                                        */
 /* BINDTOOL_HEADER_FILE(jitter_meter.h)                                        */
-/* BINDTOOL_HEADER_FILE_HASH(6fe1ddc4726d27051c2b4b7d0669de3c)                     */
+/* BINDTOOL_HEADER_FILE_HASH(0984bb79b2ee5d62707266738153a106)                     */
 /***********************************************************************************/
 
 #include <pybind11/complex.h>
@@ -42,6 +42,7 @@ void bind_jitter_meter(py::module& m)
              py::arg("settle_edges") = 1000,
              py::arg("fit_edges") = 500,
              py::arg("stats_every") = 0,
+             py::arg("dc_threshold") = false,
              D(jitter_meter, make))
 
 
