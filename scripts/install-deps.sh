@@ -9,6 +9,7 @@ pkgs=(
     libvolk2-dev libboost-dev libboost-program-options-dev
     libspdlog-dev libfmt-dev libgmp-dev
     libyaml-cpp-dev                  # medium stacks and formats
+    libsoapysdr-dev                  # SoapySDR device module driver=ecdisc (soapy/)
     libgtest-dev libbenchmark-dev    # GoogleTest suites, benchmark program
     pybind11-dev python3-numpy       # Python bindings
     castxml clang python3-pygccxml   # gr_modtool bind (scripts/rebind.sh)

@@ -6,3 +6,4 @@ ecdisc-sim is gnuradio.ecdisc.session.
 """
 from .ecdisc_python import *  # noqa: F401,F403
 from .write_then_read import write_then_read  # noqa: F401
+from .soapy_medium import soapy_medium  # noqa: F401
