@@ -18,10 +18,24 @@ SOURCE_DIR = os.environ.get(
 APP = os.path.join(SOURCE_DIR, "apps", "ecdisc-sim")
 
 
-def channel_bits(n_bytes, frame_bytes=64):
-    # Rate-2/3 code: 12 channel bits per byte, plus a 24-bit sync per frame.
-    frames = -(-n_bytes // frame_bytes)
-    return frames * (24 + 12 * frame_bytes)
+SMALL_FORMAT = os.path.join(SOURCE_DIR, "media", "format_small.yml")
+
+
+def channel_bits(n_bytes, cluster_user=2048, cluster_recorded=2480, frame_bytes=128,
+                 dc_interval=45):
+    """Channel bits recorded for n_bytes user bytes (small format: 2048 user
+    bytes -> 4 x (512 + 8) = 2080 sector bytes in RS(248,216) columns:
+    ceil(2080 / 216) = 10 codewords = 2480 recorded bytes per cluster),
+    counted independently of the code under test: 17PP frames of 24 sync
+    bits + 3/2 channel bits per coded data bit, the coded data being the
+    32-bit header and the user bits, one DC bit per dc_interval of them,
+    rounded up to even, + 2 termination bits."""
+    clusters = -(-n_bytes // cluster_user)
+    frames = -(-clusters * cluster_recorded // frame_bytes)
+    info = 32 + 8 * frame_bytes
+    coded = info + -(-info // dc_interval)
+    coded += coded % 2
+    return frames * (24 + 3 * (coded + 2) // 2)
 
 
 class qa_session(gr_unittest.TestCase):
@@ -30,20 +44,59 @@ class qa_session(gr_unittest.TestCase):
         gr.logging().set_default_level(gr.log_levels.warn)
 
     def run_layer(self, **kw):
-        return session.run_session(session.SessionSettings(**kw))
+        kw.setdefault("format_file", SMALL_FORMAT)
+        r = session.run_session(session.SessionSettings(**kw))
+        r.pop("output")  # keeps failure messages short
+        return r
 
-    def test_every_layer_reads_back_below_1e3(self):
-        for layer in (0, 1):
+    def test_every_layer_reads_back_every_sector(self):
+        for layer in range(session.medium_layers("")):
             r = self.run_layer(layer=layer, n_bytes=4096)
             self.assertEqual(r["channel_bits"], channel_bits(4096))
             self.assertLess(r["channel_ber"], 1e-3, r)
-            self.assertEqual(r["frames_missing"], 0, r)
-            self.assertLess(r["byte_errors"], 4096 * 1e-2, r)
+            self.assertEqual(r["sectors"], 8, r)
+            self.assertEqual(r["sectors_failed"], 0, r)
+            self.assertEqual(r["byte_errors"], 0, r)
+            self.assertEqual(r["recorded_bytes"], 2 * 2480, r)
+            self.assertLess(r["symbol_error_rate"], 1e-2, r)
+            self.assertGreater(r["jitter_pct"], 0.0, r)
+            self.assertLess(r["jitter_pct"], 20.0, r)
+
+    def test_user_bytes_come_back_exactly(self):
+        data = bytes(range(256)) * 12 + b"end of file"
+        r = session.run_session(session.SessionSettings(
+            layer=0, n_bytes=len(data), format_file=SMALL_FORMAT), data)
+        self.assertEqual(r["bytes"], len(data))
+        self.assertEqual(r["sectors_failed"], 0, r)
+        self.assertEqual(r["output"], data)
 
     def test_noiseless_far_layer_is_exact(self):
-        r = self.run_layer(layer=1, n_bytes=2048, noise_scale=0.0)
+        last = session.medium_layers("") - 1
+        r = self.run_layer(layer=last, n_bytes=2048, noise_scale=0.0)
         self.assertEqual(r["channel_bit_errors"], 0, r)
+        self.assertEqual(r["symbol_errors"], 0, r)
         self.assertEqual(r["byte_errors"], 0, r)
+
+    def test_ber_rises_with_noise(self):
+        bers = [self.run_layer(layer=0, n_bytes=2048, noise_scale=k)["channel_ber"]
+                for k in (1.0, 2.5, 5.0)]
+        self.assertEqual(bers, sorted(bers), bers)
+        self.assertGreater(bers[-1], bers[0], bers)
+
+    def test_read_chains(self):
+        # PRML (the default) reports the sequenced amplitude margin: mean
+        # near 1 when the equaliser reaches the target, sigma from the noise
+        r = self.run_layer(layer=0, n_bytes=2048)
+        self.assertEqual(r["read_chain"], "prml")
+        self.assertEqual(r["sectors_failed"], 0, r)
+        self.assertGreater(r["sam"]["mean"], 0.9, r)
+        self.assertLess(r["sam"]["mean"], 1.1, r)
+        self.assertGreater(r["sam"]["db"], 12.0, r)
+        r = self.run_layer(layer=0, n_bytes=2048, read_chain="slicer")
+        self.assertEqual(r["read_chain"], "slicer")
+        self.assertLess(r["channel_ber"], 1e-3, r)
+        self.assertEqual(r["sectors_failed"], 0, r)
+        self.assertIsNone(r["sam"])
 
     def test_assist_beam_is_what_makes_recording_work(self):
         # Claims 5/7: without spot 1 the marks stay under-coloured.
@@ -52,39 +105,68 @@ class qa_session(gr_unittest.TestCase):
         self.assertGreater(on["medium"]["assist_speedup"], 2.0)
         self.assertEqual(off["medium"]["assist_speedup"], 1.0)
         self.assertGreater(off["channel_ber"], 100 * max(on["channel_ber"], 1e-4))
+        self.assertGreater(off["sectors_failed"], 0, off)
+        self.assertEqual(on["sectors_failed"], 0, on)
 
     def test_bad_settings(self):
         with self.assertRaisesRegex(ValueError, "bytes = 0"):
             session.SessionSettings(n_bytes=0)
         with self.assertRaisesRegex(ValueError, "layer = 7"):
             self.run_layer(layer=7, n_bytes=64)
+        with self.assertRaisesRegex(ValueError, "read_chain = 'eye'"):
+            session.SessionSettings(read_chain="eye")
+        with self.assertRaisesRegex(ValueError, "format_file = /nonexistent.yml"):
+            self.run_layer(n_bytes=64, format_file="/nonexistent.yml")
 
 
 class qa_ecdisc_sim_cli(gr_unittest.TestCase):
 
     def run_app(self, *args):
-        return subprocess.run([sys.executable, APP] + list(args),
+        return subprocess.run([sys.executable, APP, "--format", SMALL_FORMAT] + list(args),
                               capture_output=True, text=True, timeout=300)
 
     def test_json_report(self):
         p = self.run_app("--bytes", "1024", "--layer", "1", "--seed", "3", "--json", "-")
         self.assertEqual(p.returncode, 0, p.stderr)
         rep = json.loads(p.stdout)
-        self.assertEqual(rep["medium"]["name"], "ecdisc-default-2layer")
+        n_layers = rep["medium"]["layers"]
+        self.assertEqual(n_layers, session.medium_layers(""))
         self.assertIn("wall_s", rep)
         (layer,) = rep["layers"]
         self.assertEqual(layer["layer"], 1)
         self.assertEqual(layer["channel_bits"], channel_bits(1024))
-        for key in ("channel_bit_errors", "channel_ber"):
+        for key in ("channel_bit_errors", "channel_ber", "symbol_error_rate", "sectors",
+                    "sectors_failed", "jitter_pct", "sam", "crosstalk_db", "assist_speedup"):
             self.assertIn(key, layer)
+        self.assertEqual(layer["sectors"], 4)
+        self.assertEqual(layer["sectors_failed"], 0)
         self.assertLess(layer["channel_ber"], 1e-3)
+        self.assertEqual(len(rep["medium"]["crosstalk_db"]), 1)
+        self.assertLess(rep["medium"]["crosstalk_db"][0], 0.0)
+
+    def test_input_file_comes_back_in_output_file(self):
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            src, dst = os.path.join(d, "in.bin"), os.path.join(d, "out.bin")
+            data = os.urandom(3000)
+            with open(src, "wb") as f:
+                f.write(data)
+            p = self.run_app("--input", src, "--output", dst, "--layer", "0", "--json", "-")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            rep = json.loads(p.stdout)
+            self.assertEqual(rep["layers"][0]["sectors_failed"], 0)
+            with open(dst, "rb") as f:
+                self.assertEqual(f.read(), data)
+            p = self.run_app("--input", os.path.join(d, "missing.bin"))
+            self.assertEqual(p.returncode, 2)
+            self.assertIn("--input", p.stderr)
 
     def test_human_report_lists_every_layer(self):
         p = self.run_app("--bytes", "512")
         self.assertEqual(p.returncode, 0, p.stderr)
         rows = [l.split() for l in p.stdout.splitlines() if l.split() and l.split()[0].isdigit()]
-        self.assertEqual([r[0] for r in rows], ["0", "1"])
-
+        self.assertEqual([r[0] for r in rows],
+                         [str(k) for k in range(session.medium_layers(""))])
     def test_plot_is_written(self):
         import tempfile
         with tempfile.TemporaryDirectory() as d:

@@ -2,25 +2,32 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """A simulated write -> read session: the flowgraph behind ecdisc-sim.
 
-One session records user bytes on one layer of the simulated disc during one
-revolution and reads them back on the next:
+One session records user bytes on one layer of the simulated disc and reads
+them back through the full format, one track at a time (one revolution
+writing, the next reading):
 
-    bytes -> rll17_encoder -> nrzi_encoder -> write_strategy (beam 0: assist,
-    beam 1: recording) -> [one revolution of write power, one of read power]
-    -> medium_sim -> beam 1 detector -> (skip the write revolution)
-    -> rf_frontend -> slicer_cdr -> nrzi_decoder -> rll17_decoder -> bytes
+    user bytes -> cluster_encoder (sectors + CRC-32, RS(248,216) clusters,
+    interleave) -> rll17pp_encoder -> nrzi_encoder -> write_strategy (beam 0:
+    assist, beam 1: recording) -> [one revolution of write power, one of read
+    power] -> medium_sim -> beam 1 detector -> (skip the write revolution)
+    -> rf_frontend -> slicer_cdr -> nrzi_decoder -> rll17pp_decoder
+    -> cluster_decoder -> user bytes
 
-and a ber_counter compares the detected channel levels with the written ones.
+A ber_counter compares the detected channel levels with the written ones,
+and the bytes before the cluster decoder are compared with the recorded ones
+(symbol error rate before ECC).
 """
 
+import math
 import time
 
 import numpy as np
 from gnuradio import blocks, gr
 
-from .ecdisc_python import (ber_counter, medium_sim, nrzi_decoder, nrzi_encoder,
-                            rf_frontend, rll17_decoder, rll17_encoder, slicer_cdr,
-                            write_strategy)
+from .ecdisc_python import (ber_counter, cluster_decoder, cluster_encoder, jitter_meter,
+                            medium_sim, nrzi_decoder, nrzi_encoder, pr_equalizer,
+                            prml_viterbi, rf_frontend, rll17pp_decoder, rll17pp_encoder,
+                            sam_meter, slicer_cdr, timing_recovery, write_strategy)
 from .write_then_read import write_then_read
 
 #: Electrode voltage put on the layer being recorded (V).
@@ -30,13 +37,23 @@ TRACK_MARGIN_BITS = 512
 #: Frames of filler recorded ahead of the user data (a run-in, as on real
 #: discs): the front end and the clock recovery settle on them. They are
 #: decoded but not counted in the report.
-RUN_IN_FRAMES = 2
+RUN_IN_FRAMES = 4
 #: Channel bits of equalised RF kept for plots when asked (keep_trace).
 TRACE_BITS = 4096
 #: Frames of filler after the user data (a run-out): the write strategy
 #: delays the power by one channel bit, and the last frame's sync check
 #: needs bits after it.
 RUN_OUT_FRAMES = 1
+#: PRML read chain: the partial-response target, the timing loop's
+#: bandwidth per bit and the gain from the AGC'd RF (unit power) to the
+#: target's scale (PR(1,2,2,1) levels reach +-6).
+PR_TARGET = [1.0, 2.0, 2.0, 1.0]
+PRML_LOOP_BW = 0.003
+PRML_INPUT_GAIN = 1.0
+PRML_TAPS = 15
+#: Channel bits recorded per track at most (whole clusters, at least one):
+#: well inside one revolution of the default medium (3.4 M channel bits).
+TRACK_BUDGET_BITS = 1 << 20
 
 
 class SessionSettings:
@@ -44,9 +61,12 @@ class SessionSettings:
 
     def __init__(self, medium_file="", layer=0, n_bytes=8192, seed=1,
                  assist_power_mw=3.0, write_power_mw=6.0, read_power_mw=0.5,
-                 sps=4, frame_bytes=64, noise_scale=1.0, lead_trim=0.0,
-                 tail_trim=0.5, eq_boost=0.6, keep_trace=False):
+                 sps=4, frame_bytes=128, noise_scale=1.0, lead_trim=0.0,
+                 tail_trim=0.5, eq_boost=0.6, keep_trace=False, format_file="",
+                 read_chain="prml"):
         self.medium_file = medium_file
+        self.read_chain = read_chain
+        self.format_file = format_file
         self.layer = int(layer)
         self.n_bytes = int(n_bytes)
         self.seed = int(seed)
@@ -75,41 +95,123 @@ class SessionSettings:
             bad("write_power_mw", self.write_power_mw, "must be in (0, 100]")
         if not 0.0 <= self.read_power_mw <= self.write_power_mw:
             bad("read_power_mw", self.read_power_mw, "must be in 0..write_power_mw")
+        if self.read_chain not in ("slicer", "prml"):
+            bad("read_chain", self.read_chain, "must be slicer or prml")
         if self.noise_scale < 0.0:
             bad("noise_scale", self.noise_scale, "must be >= 0")
 
 
-def run_session(settings):
-    """Runs one write -> read session and returns its report (a dict):
-    {layer, channel_bits, channel_bit_errors, channel_ber, bytes, byte_errors,
-     frames, frames_flagged, frames_missing, sync_losses, medium: {...}}.
-    The user bytes are rounded up to whole frames of frame_bytes."""
+def run_session(settings, data=None):
+    """Records user bytes on one layer and reads them back through the full
+    format; returns the layer's report (a dict, see run_sessions).
+
+    data: the user bytes (a bytes-like object or uint8 array); None records
+    settings.n_bytes random bytes drawn from settings.seed. The bytes are
+    padded with zeros to whole ECC clusters; the clusters are recorded track
+    by track (as many per track as fit in one revolution), each track on a
+    fresh stretch of the simulated layer. The report's "output" holds the
+    decoded user bytes (len(data) of them; the bytes of a failed sector are
+    zeros, and the sector is counted in sectors_failed)."""
     s = settings
-    rng = np.random.default_rng(s.seed)
-    n_frames = -(-s.n_bytes // s.frame_bytes)
-    data = rng.integers(0, 256, n_frames * s.frame_bytes, dtype=np.uint8)
-    run_in = rng.integers(0, 256, RUN_IN_FRAMES * s.frame_bytes, dtype=np.uint8)
-    run_out = rng.integers(0, 256, RUN_OUT_FRAMES * s.frame_bytes, dtype=np.uint8)
-    written = np.concatenate([run_in, data, run_out])
+    if data is None:
+        data = np.random.default_rng(s.seed).integers(0, 256, s.n_bytes, dtype=np.uint8)
+    data = np.frombuffer(bytes(data), dtype=np.uint8)
+    if len(data) == 0:
+        raise ValueError("bytes = 0: nothing to record (the input is empty)")
 
-    enc = rll17_encoder(s.frame_bytes)
-    frame_bits = enc.frame_bits()
-    run_in_bits = RUN_IN_FRAMES * frame_bits
-    data_bits = n_frames * frame_bits
-    run_out_bits = RUN_OUT_FRAMES * frame_bits
-    track_bits = run_in_bits + data_bits + run_out_bits + TRACK_MARGIN_BITS
-    rev = track_bits * s.sps              # samples per simulated revolution
-    write_samples = (run_in_bits + data_bits + run_out_bits) * s.sps
-
-    # The medium file and the layer are checked before anything runs.
+    # The medium file, the format file and the layer are checked before
+    # anything runs.
     n_layers = medium_layers(s.medium_file)
     if s.layer >= n_layers:
         raise ValueError("layer = %d: the medium has layers 0..%d"
                          % (s.layer, n_layers - 1))
+    fmt = cluster_encoder(s.format_file, 0)
+    cluster_user = fmt.cluster_user_bytes()
+    cluster_rec = fmt.cluster_bytes()
+    n_clusters = -(-len(data) // cluster_user)
+    per_track = clusters_per_track(s, cluster_rec)
+    user = np.zeros(n_clusters * cluster_user, dtype=np.uint8)
+    user[:len(data)] = data
+
+    tracks = []
+    for first in range(0, n_clusters, per_track):
+        n = min(per_track, n_clusters - first)
+        tracks.append(run_track(s, user[first * cluster_user:(first + n) * cluster_user],
+                                first * fmt.sectors_per_cluster(),
+                                len(tracks)))
+
+    out = np.concatenate([t["user"] for t in tracks])[:len(data)]
+    total = lambda key: sum(t[key] for t in tracks)  # noqa: E731
+    channel_bits = total("channel_bits")
+    recorded = total("recorded_bytes")
+    report = {
+        "layer": s.layer,
+        "channel_bits": int(channel_bits),
+        "channel_bit_errors": int(total("channel_bit_errors")),
+        "channel_ber": total("channel_bit_errors") / channel_bits,
+        "bytes": int(len(data)),
+        "byte_errors": int(np.count_nonzero(out != data)),
+        "recorded_bytes": int(recorded),
+        "symbol_errors": int(total("symbol_errors")),
+        "symbol_error_rate": total("symbol_errors") / recorded,
+        "sectors": int(total("sectors")),
+        "sectors_failed": int(total("sectors_failed")),
+        "sectors_corrected": int(total("sectors_corrected")),
+        # the rms over every track's edges
+        "jitter_pct": (math.sqrt(total("jitter_sq") / total("jitter_edges"))
+                       if total("jitter_edges") else None),
+        # SAM (PRML read chain only): margin mean and sigma over every
+        # track's events, and 20 log10(mean / sigma) in dB
+        "sam": sam_report(total("sam_events"), total("sam_sum"), total("sam_sq")),
+        "read_chain": s.read_chain,
+        "tracks": len(tracks),
+        "frames": int(total("frames")),
+        "frames_missing": int(total("frames_missing")),
+        "bytes_erased": int(total("bytes_erased")),
+        "sync_losses": int(total("sync_losses")),
+        "medium": tracks[0]["medium"],
+        "output": out.tobytes(),
+    }
+    if s.keep_trace:
+        report["trace"] = tracks[0]["trace"]
+    return report
+
+
+def clusters_per_track(s, cluster_rec):
+    """How many clusters the session records per track: as many as fit in
+    TRACK_BUDGET_BITS channel bits, at least one."""
+    frame_bits = rll17pp_encoder(s.frame_bytes).frame_bits()
+    per_cluster = -(-cluster_rec // s.frame_bytes) * frame_bits
+    return max(1, TRACK_BUDGET_BITS // per_cluster)
+
+
+def run_track(s, user, first_sector, track_index):
+    """Records whole clusters of user bytes on one track of the layer during
+    one revolution and reads them back on the next. Returns the track's
+    counts and decoded user bytes."""
+    seed = s.seed + 7919 * track_index
+    rng = np.random.default_rng(seed)
+    recorded = encode_clusters(s.format_file, user, first_sector)
+    pad = (-len(recorded)) % s.frame_bytes
+    run_in = rng.integers(0, 256, RUN_IN_FRAMES * s.frame_bytes, dtype=np.uint8)
+    run_out = rng.integers(0, 256, pad + RUN_OUT_FRAMES * s.frame_bytes, dtype=np.uint8)
+    written = np.concatenate([run_in, recorded, run_out])
+    n_frames = len(recorded) // s.frame_bytes + (1 if pad else 0)
+
+    enc = rll17pp_encoder(s.frame_bytes)
+    frame_bits = enc.frame_bits()
+    run_in_bits = RUN_IN_FRAMES * frame_bits
+    data_bits = n_frames * frame_bits
+    total_frames = len(written) // s.frame_bytes
+    track_bits = total_frames * frame_bits + TRACK_MARGIN_BITS
+    rev = track_bits * s.sps              # samples per simulated revolution
+    write_samples = total_frames * frame_bits * s.sps
+
+    n_layers = medium_layers(s.medium_file)
     assist_layer = s.layer + 1 if s.layer + 1 < n_layers else s.layer - 1
     volts = [RECORD_VOLTAGE_V if k == s.layer else 0.0 for k in range(n_layers)]
     medium = medium_sim(s.medium_file, s.sps, track_bits,
-                        [max(assist_layer, 0), s.layer], volts, s.seed)
+                        [max(assist_layer, 0), s.layer], volts, seed)
     medium.set_noise_scale(s.noise_scale)
 
     tb = gr.top_block("ecdisc_session")
@@ -128,21 +230,62 @@ def run_session(settings):
     tb.connect((medium, 0), blocks.null_sink(gr.sizeof_float))
     skip = blocks.skiphead(gr.sizeof_float, rev)
     front = rf_frontend(1, 1e-3, 1e-3, True, s.eq_boost, s.sps)
-    cdr = slicer_cdr(float(s.sps))
     ber = ber_counter()
-    dec = rll17_decoder(s.frame_bytes)
-    sink = blocks.vector_sink_b()
-    tb.connect((medium, 1), skip, front, cdr)
+    dec = rll17pp_decoder(s.frame_bytes)
+    tb.connect((medium, 1), skip, front)
+    sam = None
+    if s.read_chain == "slicer":
+        cdr = slicer_cdr(float(s.sps))
+        tb.connect(front, cdr)
+    else:
+        # PRML: timing recovery to one sample per bit, LMS equaliser to
+        # PR(1,2,2,1) (decision directed), Viterbi with the d = 1 trellis
+        tr = timing_recovery(float(s.sps), PRML_LOOP_BW)
+        eq = pr_equalizer(PR_TARGET, PRML_TAPS, 0.002, "dd")
+        # Start from the target itself: the boosted, AGC'd RF is close to
+        # the +-1 NRZI levels at the bit centres, and the levels convolved
+        # with the target are the PR signal; LMS refines from there (from a
+        # centre spike, decision-directed LMS can settle on a wrong solution).
+        eq.set_taps(initial_taps(PR_TARGET, PRML_TAPS))
+        cdr = prml_viterbi(PR_TARGET)
+        tb.connect(front, tr, blocks.multiply_const_ff(PRML_INPUT_GAIN), eq, cdr)
+        # sequenced amplitude margin of the decisions (after the run-in)
+        sam = sam_meter(PR_TARGET, 1.0, cdr.latency(), run_in_bits)
+        tb.connect(eq, (sam, 0))
+        tb.connect(cdr, (sam, 1))
+    # Edge jitter of the equalised RF against a clock fitted to its edges,
+    # sliced where the DC-free code spends equal time on either side
+    # (settles over the run-in's edges).
+    jitter = jitter_meter(float(s.sps), RUN_IN_FRAMES * frame_bits // 4,
+                          500, 0, True)
+    tb.connect(front, jitter)
     # The reference levels come from a branch of their own: tapping the
     # write chain would make the writer wait for the reader (the counter
     # drains one input only while the other keeps pace).
     # Both skip the run-in and the reference stops at the run-out, so that
-    # only the user data is counted; bits never compared count as errors.
+    # only the recorded clusters are counted; bits never compared count as
+    # errors.
     ref_levels = blocks.skiphead(gr.sizeof_char, run_in_bits)
-    tb.connect(blocks.vector_source_b(written.tolist()), rll17_encoder(s.frame_bytes),
+    tb.connect(blocks.vector_source_b(written.tolist()), rll17pp_encoder(s.frame_bytes),
                nrzi_encoder(0), ref_levels, blocks.head(gr.sizeof_char, data_bits), (ber, 0))
     tb.connect(cdr, blocks.skiphead(gr.sizeof_char, run_in_bits), (ber, 1))
-    tb.connect(cdr, nrzi_decoder(0), dec, sink)
+    # The frame decoder keeps every byte at its absolute place (frame
+    # numbers; lost frames come out as erased zeros), so the recorded bytes
+    # start right after the run-in; its erasure flags go to the RS decoder.
+    tb.connect(cdr, nrzi_decoder(0), dec)
+    rec_bytes = blocks.skiphead(gr.sizeof_char, len(run_in))
+    rec_flags = blocks.skiphead(gr.sizeof_char, len(run_in))
+    tb.connect((dec, 0), rec_bytes)
+    tb.connect((dec, 1), rec_flags)
+    pre_ecc = blocks.vector_sink_b()
+    pre_flags = blocks.vector_sink_b()
+    cdec = cluster_decoder(s.format_file)
+    sink = blocks.vector_sink_b()
+    tb.connect(rec_bytes, pre_ecc)
+    tb.connect(rec_flags, pre_flags)
+    tb.connect(rec_bytes, (cdec, 0))
+    tb.connect(rec_flags, (cdec, 1))
+    tb.connect(cdec, sink)
     if s.keep_trace:
         # The equalised RF and the written levels, for plots. (Whole streams:
         # a head() on a branch of a tee would end the shared upstream early.)
@@ -152,63 +295,89 @@ def run_session(settings):
         tb.connect(ref_levels, trace_levels)
     tb.run()
 
-    out = np.array(sink.data(), dtype=np.uint8)
-    per_frame, found = compare_frames(written, out, s.frame_bytes)
-    user = slice(RUN_IN_FRAMES, RUN_IN_FRAMES + n_frames)
-    byte_errors = int(per_frame[user].sum())
-    frames_missing = int(np.count_nonzero(~found[user]))
+    got = np.zeros(len(user), dtype=np.uint8)
+    dec_user = np.array(sink.data(), dtype=np.uint8)[:len(user)]
+    got[:len(dec_user)] = dec_user
+    n_sectors = len(user) // cdec.cluster_user_bytes() * cdec.sectors_per_cluster()
+    # symbols (bytes) wrong or erased before ECC; bytes never output count
+    pre = np.array(pre_ecc.data(), dtype=np.uint8)[:len(recorded)]
+    erased = np.array(pre_flags.data(), dtype=np.uint8)[:len(pre)] != 0
+    symbol_errors = (int(np.count_nonzero((pre != recorded[:len(pre)]) | erased))
+                     + len(recorded) - len(pre))
     compared = ber.bits_compared()
     errors = ber.errors() + (data_bits - min(compared, data_bits))
-    report = {
-        "layer": s.layer,
+    track = {
+        "user": got,
         "channel_bits": int(data_bits),
         "channel_bit_errors": int(errors),
-        "channel_ber": errors / data_bits,
-        "bytes": int(len(data)),
-        "byte_errors": byte_errors,
+        "recorded_bytes": len(recorded),
+        "symbol_errors": symbol_errors,
+        "sectors": n_sectors,
+        # sectors never output (the read stream ended early) count as failed
+        "sectors_failed": int(cdec.sectors_failed()) + n_sectors - int(cdec.sectors()),
+        "sectors_corrected": int(cdec.sectors_corrected()),
+        "jitter_edges": int(jitter.edges()),
+        "sam_events": int(sam.events()) if sam else 0,
+        "sam_sum": float(sam.sam_mean()) * int(sam.events()) if sam and sam.events() else 0.0,
+        "sam_sq": ((float(sam.sam_sigma()) ** 2 + float(sam.sam_mean()) ** 2) * int(sam.events())
+                   if sam and sam.events() else 0.0),
+        "jitter_sq": float(jitter.jitter_pct()) ** 2 * int(jitter.edges()),
         "frames": int(dec.frames()),
-        "frames_flagged": int(dec.frames_flagged()),
-        "frames_missing": frames_missing,
+        "frames_missing": int(dec.frames_missing()),
+        "bytes_erased": int(dec.bytes_erased()),
         "sync_losses": int(dec.sync_losses()),
         "medium": {
             "name": medium.medium_name(),
             "layers": n_layers,
             "assist_speedup": medium.assist_speedup(),
+            "crosstalk_db": finite_or_none(medium.crosstalk_db(s.layer)),
         },
     }
     if s.keep_trace:
         rf = np.array(trace.data(), dtype=np.float32)
-        report["trace"] = {
+        track["trace"] = {
             "rf": rf[run_in_bits * s.sps:(run_in_bits + TRACE_BITS) * s.sps],
             "levels": np.array(trace_levels.data()[:TRACE_BITS], dtype=np.uint8),
             "sps": s.sps,
             "lag_bits": int(ber.lag()),
         }
-    return report
+    return track
 
 
-def compare_frames(data, out, frame_bytes, window=4):
-    """Byte errors of the decoded frames against the written ones.
+def initial_taps(target, n_taps):
+    """The target placed at the centre of an n_taps equaliser."""
+    taps = [0.0] * n_taps
+    first = (n_taps - len(target)) // 2
+    taps[first:first + len(target)] = [float(h) for h in target]
+    return taps
 
-    The foundation's frames carry no frame number, so each decoded frame is
-    matched to the written frame (at or a few after the last match) that it
-    differs least from (a decoded frame too far from all of them is noise and
-    is dropped). Returns (errors, found): per written frame, its byte errors
-    (frame_bytes when no decoded frame matched it) and whether one did."""
-    sent = data.reshape(-1, frame_bytes)
-    got = out[:len(out) - len(out) % frame_bytes].reshape(-1, frame_bytes)
-    errors = np.full(len(sent), frame_bytes, dtype=np.int64)
-    found = np.zeros(len(sent), dtype=bool)
-    nxt = 0
-    for frame in got:
-        cands = range(nxt, min(nxt + window, len(sent)))
-        dist = [int(np.count_nonzero(sent[k] != frame)) for k in cands]
-        if dist and min(dist) < frame_bytes // 2:
-            k = nxt + int(np.argmin(dist))
-            errors[k] = dist[k - nxt]
-            found[k] = True
-            nxt = k + 1
-    return errors, found
+
+def sam_report(n, s1, s2):
+    """{mean, sigma, db} of the SAM margins from their count and sums, or
+    None when no event was measured (slicer read chain)."""
+    if n == 0:
+        return None
+    mean = s1 / n
+    sigma = math.sqrt(max(s2 / n - mean * mean, 0.0))
+    return {"mean": mean, "sigma": sigma,
+            "db": 20.0 * math.log10(mean / sigma) if sigma > 0 and mean > 0 else None}
+
+
+def finite_or_none(x):
+    """x, or None (JSON null) when it is not a finite number (e.g. the
+    crosstalk of a one-layer stack, -inf dB)."""
+    return float(x) if math.isfinite(x) else None
+
+
+def encode_clusters(format_file, user, first_sector):
+    """The recorded bytes of whole clusters of user bytes (cluster_encoder)."""
+    tb = gr.top_block("ecdisc_cluster_encode")
+    src = blocks.vector_source_b(user.tolist())
+    enc = cluster_encoder(format_file, int(first_sector))
+    snk = blocks.vector_sink_b()
+    tb.connect(src, enc, snk)
+    tb.run()
+    return np.array(snk.data(), dtype=np.uint8)
 
 
 def medium_layers(medium_file=""):
@@ -216,19 +385,28 @@ def medium_layers(medium_file=""):
     return medium_sim(medium_file, 4, 1024, [0], [], 1).num_layers()
 
 
-def run_sessions(layers, **kw):
-    """Runs one session per layer; returns (report, traces): the full report
-    dict of ecdisc-sim, and {layer: trace} when keep_trace was asked."""
+def run_sessions(layers, data=None, **kw):
+    """Runs one session per layer, each recording the same user bytes (data,
+    or n_bytes random bytes from the seed); returns (report, traces,
+    outputs): the full report dict of ecdisc-sim, {layer: trace} when
+    keep_trace was asked, and {layer: decoded user bytes}."""
     t0 = time.monotonic()
-    results = [run_session(SessionSettings(layer=k, **kw)) for k in layers]
+    results = [run_session(SessionSettings(layer=k, **kw), data) for k in layers]
     traces = {r["layer"]: r.pop("trace") for r in results if "trace" in r}
+    outputs = {r["layer"]: r.pop("output") for r in results}
     medium = dict(results[0]["medium"]) if results else {}
     for r in results:
-        r["assist_speedup"] = r.pop("medium")["assist_speedup"]
+        m = r.pop("medium")
+        r["assist_speedup"] = m["assist_speedup"]
+        r["crosstalk_db"] = m["crosstalk_db"]
+    if results:
+        medium.pop("crosstalk_db")
+        medium["assist_speedup"] = [r["assist_speedup"] for r in results]
+        medium["crosstalk_db"] = [r["crosstalk_db"] for r in results]
     return {
         "program": "ecdisc-sim",
         "medium": medium,
         "settings": {k: v for k, v in kw.items()},
         "layers": results,
         "wall_s": time.monotonic() - t0,
-    }, traces
+    }, traces, outputs
