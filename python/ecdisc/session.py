@@ -22,6 +22,7 @@ import math
 import time
 
 import numpy as np
+import pmt
 from gnuradio import blocks, gr
 
 from .ecdisc_python import (ber_counter, cluster_decoder, cluster_encoder, jitter_meter,
@@ -63,8 +64,9 @@ class SessionSettings:
                  assist_power_mw=3.0, write_power_mw=6.0, read_power_mw=0.5,
                  sps=4, frame_bytes=128, noise_scale=1.0, lead_trim=0.0,
                  tail_trim=0.5, eq_boost=0.6, keep_trace=False, format_file="",
-                 read_chain="prml"):
+                 read_chain="prml", device=""):
         self.medium_file = medium_file
+        self.device = device
         self.read_chain = read_chain
         self.format_file = format_file
         self.layer = int(layer)
@@ -171,6 +173,7 @@ def run_session(settings, data=None):
         "sync_losses": int(total("sync_losses")),
         "medium": tracks[0]["medium"],
         "output": out.tobytes(),
+        "sector_status": sum((t["sector_status"] for t in tracks), []),
     }
     if s.keep_trace:
         report["trace"] = tracks[0]["trace"]
@@ -210,9 +213,18 @@ def run_track(s, user, first_sector, track_index):
     n_layers = medium_layers(s.medium_file)
     assist_layer = s.layer + 1 if s.layer + 1 < n_layers else s.layer - 1
     volts = [RECORD_VOLTAGE_V if k == s.layer else 0.0 for k in range(n_layers)]
-    medium = medium_sim(s.medium_file, s.sps, track_bits,
-                        [max(assist_layer, 0), s.layer], volts, seed)
+    focus = [max(assist_layer, 0), s.layer]
+    medium = medium_sim(s.medium_file, s.sps, track_bits, focus, volts, seed)
     medium.set_noise_scale(s.noise_scale)
+    if s.device:
+        # The same flowgraph through a SoapySDR device (ecdisc-bench): TX
+        # beam powers, RX detector signals. On driver=ecdisc the simulated
+        # disc gets this session's medium, track, layer voltages and seed
+        # (medium above then only serves the report's medium figures).
+        medium = device_medium(s, 2 * rev, track_bits, focus, volts, seed)
+        medium_info = medium_sim(s.medium_file, s.sps, track_bits, focus, volts, seed)
+    else:
+        medium_info = medium
 
     tb = gr.top_block("ecdisc_session")
     src = blocks.vector_source_b(written.tolist())
@@ -295,6 +307,10 @@ def run_track(s, user, first_sector, track_index):
         tb.connect(ref_levels, trace_levels)
     tb.run()
 
+    # per sector: its status (0 ok, > 0 corrected, -1 failed), from the
+    # decoder's sector_status tags; sectors never output count as failed
+    statuses = [int(pmt.to_long(t.value)) for t in sink.tags()
+                if pmt.symbol_to_string(t.key) == "sector_status"]
     got = np.zeros(len(user), dtype=np.uint8)
     dec_user = np.array(sink.data(), dtype=np.uint8)[:len(user)]
     got[:len(dec_user)] = dec_user
@@ -306,8 +322,10 @@ def run_track(s, user, first_sector, track_index):
                      + len(recorded) - len(pre))
     compared = ber.bits_compared()
     errors = ber.errors() + (data_bits - min(compared, data_bits))
+    statuses += [-1] * max(0, n_sectors - len(statuses))
     track = {
         "user": got,
+        "sector_status": statuses[:n_sectors],
         "channel_bits": int(data_bits),
         "channel_bit_errors": int(errors),
         "recorded_bytes": len(recorded),
@@ -327,10 +345,10 @@ def run_track(s, user, first_sector, track_index):
         "bytes_erased": int(dec.bytes_erased()),
         "sync_losses": int(dec.sync_losses()),
         "medium": {
-            "name": medium.medium_name(),
+            "name": medium_info.medium_name(),
             "layers": n_layers,
-            "assist_speedup": medium.assist_speedup(),
-            "crosstalk_db": finite_or_none(medium.crosstalk_db(s.layer)),
+            "assist_speedup": medium_info.assist_speedup(),
+            "crosstalk_db": finite_or_none(medium_info.crosstalk_db(s.layer)),
         },
     }
     if s.keep_trace:
@@ -369,6 +387,24 @@ def finite_or_none(x):
     return float(x) if math.isfinite(x) else None
 
 
+def device_medium(s, n_samples, track_bits, focus, volts, seed):
+    """A soapy_medium on the session's device; for driver=ecdisc the device
+    arguments that make its simulated disc this session's (unless given)."""
+    from .soapy_medium import soapy_medium, _kwargs
+    args = _kwargs(s.device)
+    if args.get("driver") == "ecdisc":
+        defaults = {
+            "medium": s.medium_file, "sps": s.sps, "track_bits": track_bits,
+            "seed": seed, "noise_scale": s.noise_scale,
+            "focus": ":".join(str(k) for k in focus),
+            "voltages": ":".join(repr(float(v)) for v in volts),
+        }
+        for key, value in defaults.items():
+            args.setdefault(key, str(value))
+    device = ",".join("%s=%s" % kv for kv in args.items())
+    return soapy_medium(n_samples, device, 2)
+
+
 def encode_clusters(format_file, user, first_sector):
     """The recorded bytes of whole clusters of user bytes (cluster_encoder)."""
     tb = gr.top_block("ecdisc_cluster_encode")
@@ -385,7 +421,7 @@ def medium_layers(medium_file=""):
     return medium_sim(medium_file, 4, 1024, [0], [], 1).num_layers()
 
 
-def run_sessions(layers, data=None, **kw):
+def run_sessions(layers, data=None, program="ecdisc-sim", **kw):
     """Runs one session per layer, each recording the same user bytes (data,
     or n_bytes random bytes from the seed); returns (report, traces,
     outputs): the full report dict of ecdisc-sim, {layer: trace} when
@@ -394,6 +430,8 @@ def run_sessions(layers, data=None, **kw):
     results = [run_session(SessionSettings(layer=k, **kw), data) for k in layers]
     traces = {r["layer"]: r.pop("trace") for r in results if "trace" in r}
     outputs = {r["layer"]: r.pop("output") for r in results}
+    for r in results:
+        r.pop("sector_status")
     medium = dict(results[0]["medium"]) if results else {}
     for r in results:
         m = r.pop("medium")
@@ -404,7 +442,7 @@ def run_sessions(layers, data=None, **kw):
         medium["assist_speedup"] = [r["assist_speedup"] for r in results]
         medium["crosstalk_db"] = [r["crosstalk_db"] for r in results]
     return {
-        "program": "ecdisc-sim",
+        "program": program,
         "medium": medium,
         "settings": {k: v for k, v in kw.items()},
         "layers": results,
