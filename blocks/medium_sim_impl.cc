@@ -4,6 +4,7 @@
  */
 #include "medium_sim_impl.h"
 #include <gnuradio/io_signature.h>
+#include <algorithm>
 #include <stdexcept>
 
 namespace gr {
@@ -200,6 +201,27 @@ double medium_sim_impl::assist_speedup() const
             p_assist = std::max(p_assist, d_kernel.max_power_mw(b));
     return d_kernel.assist_speedup(d_kernel.max_power_mw(r), p_assist);
 }
+
+double medium_sim_impl::assist_speedup_for(int layer,
+                                           int assist_layer,
+                                           bool colouring,
+                                           double p_record_mw,
+                                           double p_assist_mw) const
+{
+    gr::thread::scoped_lock lock(d_mutex);
+    return d_kernel.assist_speedup_for(
+        layer, assist_layer, colouring, p_record_mw, p_assist_mw);
+}
+
+double medium_sim_impl::crosstalk_db(int layer) const
+{
+    // the kernel runs a copy of the medium: no lock on the live state needed
+    // beyond reading the configuration
+    gr::thread::scoped_lock lock(d_mutex);
+    return d_kernel.crosstalk_db(layer);
+}
+
+bool medium_sim_impl::is_spare(int layer) const { return d_kernel.spare(layer); }
 
 void medium_sim_impl::save_image(const std::string& path) const
 {

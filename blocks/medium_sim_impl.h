@@ -41,6 +41,13 @@ public:
     uint64_t revolution() const override;
     double mean_state(int layer) const override;
     double assist_speedup() const override;
+    double assist_speedup_for(int layer,
+                              int assist_layer,
+                              bool colouring,
+                              double p_record_mw,
+                              double p_assist_mw) const override;
+    double crosstalk_db(int layer) const override;
+    bool is_spare(int layer) const override;
     void save_image(const std::string& path) const override;
     void load_image(const std::string& path) override;
 

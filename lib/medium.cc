@@ -5,6 +5,7 @@
 #include "medium.h"
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -18,7 +19,11 @@ constexpr double k_boltzmann_ev = 8.617333262e-5; // eV/K
 constexpr double k_pi = 3.14159265358979323846;
 constexpr double k_max_volts = 10.0;
 constexpr int k_refresh_period = 64; // samples between exact window refreshes
+constexpr int k_refresh_all = 64;    // ... of which one in this many refreshes
+                                     // the windows over layers without voltage
 constexpr double k_max_state_bytes = 4.0 * (1 << 30); // cap on the cell state
+constexpr double k_psf_extent = 1.0;  // focused LSF core: +-1 lambda/NA
+constexpr double k_tail_extent = 4.0; // its tails as a box of +-4 lambda/NA
 
 std::string num(double v)
 {
@@ -37,7 +42,7 @@ medium::medium(const medium_config& config,
                const std::vector<int>& focus_layers,
                const std::vector<double>& layer_voltages,
                uint64_t seed)
-    : d_cfg(config), d_sps(sps), d_gauss(seed)
+    : d_cfg(config), d_sps(sps), d_seed(seed), d_gauss(seed)
 {
     if (sps < 1 || sps > 32)
         bad("sps = " + std::to_string(sps) + ": must be in 1..32");
@@ -105,16 +110,42 @@ medium::medium(const medium_config& config,
         l.cinf = l.volts < 0 ? 0.0 : 1.0;
     }
 
-    // Focused PSF: Gaussian of FWHM 0.51*lambda/NA, truncated at +-3 sigma.
-    const double sigma_opt = 0.51 * d_cfg.optics.wavelength_m / d_cfg.optics.na / 2.355;
-    const double so = sigma_opt / d_cell_m;
-    d_psf_half = static_cast<int64_t>(std::floor(3.0 * so));
-    d_psf.resize(2 * d_psf_half + 1);
-    double wsum = 0;
-    for (int64_t j = -d_psf_half; j <= d_psf_half; j++)
-        wsum += d_psf[j + d_psf_half] = std::exp(-0.5 * j * j / (so * so));
-    for (auto& w : d_psf)
-        w /= wsum;
+    // Focused spot along the track: the line-spread function of an
+    // aberration-free circular pupil (incoherent), i.e. the inverse Fourier
+    // transform of the OTF (2/pi)(acos s - s sqrt(1-s^2)), s = nu/(2NA/lambda),
+    // which vanishes at the cut-off 2NA/lambda. The core is kept to
+    // +-k_psf_extent*lambda/NA; the mass of the slowly decaying tails (the
+    // OTF's cusp at nu = 0) goes into a box of +-k_tail_extent*lambda/NA
+    // (a running sum, like the defocused windows), so that the DC gain is 1
+    // and the MTF follows the OTF within about 0.01 over the band.
+    {
+        const double lam_na = d_cfg.optics.wavelength_m / d_cfg.optics.na;
+        const double fc = 2.0 / lam_na;
+        d_psf_half = std::max<int64_t>(
+            1, static_cast<int64_t>(std::ceil(k_psf_extent * lam_na / d_cell_m)));
+        d_psf.assign(2 * d_psf_half + 1, 0.0);
+        const int nq = 2048; // midpoint rule over [0, fc]
+        std::vector<double> otf(nq);
+        for (int q = 0; q < nq; q++) {
+            const double sn = (q + 0.5) / nq;
+            otf[q] = (2.0 / k_pi) * (std::acos(sn) - sn * std::sqrt(1.0 - sn * sn));
+        }
+        double core = 0;
+        for (int64_t j = -d_psf_half; j <= d_psf_half; j++) {
+            const double x = j * d_cell_m;
+            double h = 0;
+            for (int q = 0; q < nq; q++)
+                h += otf[q] * std::cos(2.0 * k_pi * (q + 0.5) / nq * fc * x);
+            core += d_psf[j + d_psf_half] = h * 2.0 * fc * d_cell_m / nq;
+        }
+        d_tail_half = std::max<int64_t>(
+            d_psf_half + 1,
+            static_cast<int64_t>(std::ceil(k_tail_extent * lam_na / d_cell_m)));
+        d_psf_tail = std::max(0.0, 1.0 - core);
+        if (d_psf_tail == 0.0) // a coarse grid: normalise the core instead
+            for (auto& w : d_psf)
+                w /= core;
+    }
     // Active (light and heat) window: +-3 sigma_th, and at least the PSF so
     // that a focused read sees up-to-date cells.
     d_act_half = std::max<int64_t>(
@@ -127,6 +158,10 @@ medium::medium(const medium_config& config,
         d_beams[b].lead = std::llround(d_cfg.laser_array[b].along_track_m / d_cell_m);
     }
     d_max_power.assign(d_beams.size(), 0.0);
+    d_prev_m.assign(d_beams.size(), 0.0);
+    d_edge_bit.assign(d_beams.size(), -1);
+    d_edge_layer.assign(d_beams.size(), -1);
+    d_edge_dev.assign(d_beams.size(), 0.0);
     rebuild();
 }
 
@@ -165,9 +200,18 @@ double medium::gain(int layer, int beam, int64_t dist) const
         return th.heating_k_per_mw *
                std::exp(-x * x / (2.0 * th.thermal_radius_m * th.thermal_radius_m));
     if (std::abs(f - layer) == 1)
-        return th.neighbour_k_per_mw *
+        return th.neighbour_k_per_mw * face_fraction(layer, f, d_layers[layer].volts >= 0) *
                std::exp(-x * x / (2.0 * th.neighbour_radius_m * th.neighbour_radius_m));
     return 0.0;
+}
+
+double medium::face_fraction(int layer, int source_layer, bool colouring) const
+{
+    // colouring is governed by the far face (ion store), de-colouring by the
+    // near face (EC film): heat from behind reaches the far face in full,
+    // heat from in front the near face; the other face gets the fraction.
+    const bool from_behind = source_layer > layer;
+    return from_behind == colouring ? 1.0 : d_cfg.thermal.cross_cell_fraction;
 }
 
 void medium::rebuild()
@@ -203,28 +247,48 @@ void medium::rebuild()
     for (auto& b : d_beams) {
         b.win.assign(num_layers(), window());
         for (int m = 0; m < num_layers(); m++) {
-            if (m == b.focus)
-                continue;
             auto& w = b.win[m];
+            if (m == b.focus) { // the tails of the focused spot
+                w.half = d_tail_half;
+                w.len = std::min<int64_t>(2 * w.half + 1, d_L);
+                w.inv_len = 1.0 / static_cast<double>(w.len);
+                w.weight = 1.0;
+                continue;
+            }
             const double rho = std::fabs(d_layers[m].z - d_layers[b.focus].z) * tan_theta;
             w.half = std::llround(rho / d_cell_m);
             w.len = std::min<int64_t>(2 * w.half + 1, d_L);
+            w.inv_len = 1.0 / static_cast<double>(w.len);
             const double ratio = d_cfg.optics.detector_radius_m / (2.0 * rho);
             w.weight = rho > 0 ? std::min(1.0, ratio * ratio) : 1.0;
         }
     }
+    // which active cells lie in which beam's window over their layer (both
+    // move with the track position, so this is fixed until the next rebuild)
+    for (int k = 0; k < num_layers(); k++) {
+        auto& l = d_layers[k];
+        l.act_win.clear();
+        l.act_delta.assign(l.act_off.size(), 0.0);
+        for (size_t j = 0; j < l.act_off.size(); j++)
+            for (int b = 0; b < nb; b++) {
+                const auto& w = d_beams[b].win[k];
+                if (wrap(l.act_off[j] - (d_beams[b].lead - w.half)) < w.len)
+                    l.act_win.emplace_back(static_cast<int>(j), b);
+            }
+    }
     refresh_windows();
 }
 
-void medium::refresh_windows()
+void medium::refresh_windows(bool all)
 {
     const double now = time_at(d_pos);
     for (auto& b : d_beams)
         for (int m = 0; m < num_layers(); m++) {
-            if (m == b.focus)
-                continue;
             auto& w = b.win[m];
             const auto& l = d_layers[m];
+            w.off = wrap(b.lead - w.half);
+            if (!all && l.kdark == 0.0)
+                continue;
             double s = 0;
             int64_t idx = wrap(d_pos + b.lead - w.half);
             int64_t left = w.len;
@@ -244,21 +308,30 @@ void medium::refresh_windows()
             w.sum = s;
         }
     d_refresh = k_refresh_period;
+    if (all)
+        d_refresh_all = k_refresh_all;
 }
 
 // Moves every window one cell on (call before d_pos is advanced).
 void medium::slide_windows()
 {
+    const double now = time_at(d_pos);
     for (auto& b : d_beams)
         for (int m = 0; m < num_layers(); m++) {
-            if (m == b.focus)
-                continue;
             auto& w = b.win[m];
             if (w.len == d_L)
                 continue;
-            const int64_t first = wrap(d_pos + b.lead - w.half);
-            const int64_t next = wrap(first + w.len);
-            w.sum += d_layers[m].c[next] - d_layers[m].c[first];
+            int64_t first = d_pos + w.off; // both in [0, L)
+            if (first >= d_L)
+                first -= d_L;
+            int64_t next = first + w.len;
+            if (next >= d_L)
+                next -= d_L;
+            const auto& l = d_layers[m];
+            if (l.kdark == 0.0) // no voltage: the stored states are exact
+                w.sum += l.c[next] - l.c[first];
+            else
+                w.sum += current(l, next, now) - current(l, first, now);
         }
 }
 
@@ -399,6 +472,133 @@ double medium::assist_speedup(double p_record_mw, double p_assist_mw) const
     return arrhenius_ratio(layer, temperature(layer, x, off), temperature(layer, x, on));
 }
 
+double medium::assist_speedup_for(int layer,
+                                  int assist_layer,
+                                  bool colouring,
+                                  double p_record_mw,
+                                  double p_assist_mw) const
+{
+    const int n = num_layers();
+    if (layer < 0 || layer >= n)
+        bad("layer = " + std::to_string(layer) + ": must be in 0.." +
+            std::to_string(n - 1));
+    if (assist_layer < 0 || assist_layer >= n)
+        bad("assist_layer = " + std::to_string(assist_layer) + ": must be in 0.." +
+            std::to_string(n - 1));
+    if (!(p_record_mw >= 0) || !(p_assist_mw >= 0))
+        bad("power = " + num(std::min(p_record_mw, p_assist_mw)) + ": must be >= 0");
+    if (std::abs(assist_layer - layer) != 1)
+        return 1.0; // no heat reaches a layer beyond the adjacent ones
+    const auto& th = d_cfg.thermal;
+    const auto& la = d_cfg.laser_array;
+    // the leading beam (array entry 0) assists the last one, which records
+    const double lead =
+        la.size() > 1 ? static_cast<double>(std::llround(la.front().along_track_m / d_cell_m) -
+                                            std::llround(la.back().along_track_m / d_cell_m)) *
+                            d_cell_m
+                      : 0.0;
+    const double t_off = th.ambient_k + p_record_mw * th.heating_k_per_mw;
+    const double t_on =
+        t_off + p_assist_mw * th.neighbour_k_per_mw *
+                    face_fraction(layer, assist_layer, colouring) *
+                    std::exp(-lead * lead /
+                             (2.0 * th.neighbour_radius_m * th.neighbour_radius_m));
+    return arrhenius_ratio(layer, t_off, t_on);
+}
+
+double medium::edge_error(int layer, int64_t bit) const
+{
+    // a standard normal deviate from a hash of (seed, layer, bit): splitmix64
+    // and Box-Muller
+    auto mix = [](uint64_t z) {
+        z += 0x9e3779b97f4a7c15ull;
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        return z ^ (z >> 31);
+    };
+    const uint64_t h1 = mix(d_seed ^ mix(static_cast<uint64_t>(layer) * 0x100000001b3ull ^
+                                         mix(static_cast<uint64_t>(bit))));
+    const uint64_t h2 = mix(h1);
+    const double u1 = ((h1 >> 11) + 0.5) * 0x1.0p-53;
+    const double u2 = (h2 >> 11) * 0x1.0p-53;
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * k_pi * u2);
+}
+
+bool medium::spare(int layer) const
+{
+    if (layer < 0 || layer >= num_layers())
+        bad("layer = " + std::to_string(layer) + ": must be in 0.." +
+            std::to_string(num_layers() - 1));
+    return d_cfg.layers[layer].spare;
+}
+
+double medium::crosstalk_db(int layer) const
+{
+    const int n = num_layers();
+    if (layer < 0 || layer >= n)
+        bad("layer = " + std::to_string(layer) + ": must be in 0.." +
+            std::to_string(n - 1));
+    if (n == 1)
+        return -std::numeric_limits<double>::infinity();
+    // A noiseless copy of the medium with no voltage, one beam focused on
+    // the layer, on a track long enough for the widest defocused footprint.
+    int64_t widest = 1;
+    const double tan_theta =
+        std::tan(std::asin(d_cfg.optics.na / d_cfg.optics.substrate_index));
+    for (int k = 0; k < n; k++)
+        widest = std::max<int64_t>(
+            widest,
+            std::llround(std::fabs(d_layers[k].z - d_layers[layer].z) * tan_theta /
+                         d_cfg.format.channel_bit_m));
+    const double circ_bits =
+        2.0 * k_pi * d_cfg.format.radius_m / d_cfg.format.channel_bit_m;
+    const int64_t bits = std::min<int64_t>(std::max<int64_t>(8192, 16 * widest),
+                                           static_cast<int64_t>(circ_bits) - 1);
+    auto read = [&](medium& m) {
+        const size_t len = static_cast<size_t>(m.cells());
+        std::vector<float> pw(len, 1.0f), sig(len);
+        const float* ip = pw.data();
+        float* op = sig.data();
+        m.process(&ip, &op, len);
+        m.process(&ip, &op, len); // second pass: every window settled
+        return sig;
+    };
+    // own modulation: a long mark against a long space on the layer
+    medium own(d_cfg, d_sps, bits, { layer }, {}, 1);
+    own.set_noise_scale(0);
+    own.set_state(layer, 0, own.cells() / 2, 1.0);
+    const auto so = read(own);
+    const double own_swing = std::fabs(so[own.cells() / 4] - so[3 * own.cells() / 4]);
+    // crosstalk: every other layer in turn fully recorded with random marks
+    // and spaces of 2..8 channel bits (the run lengths of RLL(1,7)), the
+    // focused layer blank; peak-to-peak of the detector signal
+    double worst = 0;
+    for (int k = 0; k < n; k++) {
+        if (k == layer)
+            continue;
+        medium x(d_cfg, d_sps, bits, { layer }, {}, 1);
+        x.set_noise_scale(0);
+        uint64_t r = 0x9e3779b97f4a7c15ull * (k + 1);
+        bool mark = false;
+        for (int64_t pos = 0; pos < bits;) {
+            r ^= r << 13;
+            r ^= r >> 7;
+            r ^= r << 17;
+            const int64_t run = std::min<int64_t>(2 + static_cast<int64_t>(r % 7), bits - pos);
+            if (mark)
+                x.set_state(k, pos * d_sps, run * d_sps, 1.0);
+            mark = !mark;
+            pos += run;
+        }
+        const auto sx = read(x);
+        const auto mm = std::minmax_element(sx.begin(), sx.end());
+        worst = std::max(worst, static_cast<double>(*mm.second - *mm.first));
+    }
+    if (own_swing <= 0)
+        return std::numeric_limits<double>::infinity();
+    return 20.0 * std::log10(std::max(worst, 1e-300) / own_swing);
+}
+
 medium::gauss::gauss(uint64_t seed)
 {
     // splitmix64 seeding
@@ -425,22 +625,70 @@ uint64_t medium::gauss::next()
     return r;
 }
 
+namespace {
+
+//! Tables of the Marsaglia-Tsang ziggurat for the standard normal (128
+//! strips; "The Ziggurat Method for Generating Random Variables", 2000).
+struct ziggurat_tables {
+    uint32_t kn[128];
+    double wn[128], fn[128];
+    ziggurat_tables()
+    {
+        const double m1 = 2147483648.0;
+        double dn = 3.442619855899, tn = dn;
+        const double vn = 9.91256303526217e-3;
+        const double q = vn / std::exp(-0.5 * dn * dn);
+        kn[0] = static_cast<uint32_t>((dn / q) * m1);
+        kn[1] = 0;
+        wn[0] = q / m1;
+        wn[127] = dn / m1;
+        fn[0] = 1.0;
+        fn[127] = std::exp(-0.5 * dn * dn);
+        for (int i = 126; i >= 1; i--) {
+            dn = std::sqrt(-2.0 * std::log(vn / dn + std::exp(-0.5 * dn * dn)));
+            kn[i + 1] = static_cast<uint32_t>((dn / tn) * m1);
+            tn = dn;
+            fn[i] = std::exp(-0.5 * dn * dn);
+            wn[i] = dn / m1;
+        }
+    }
+};
+
+const ziggurat_tables& zig()
+{
+    static const ziggurat_tables t;
+    return t;
+}
+
+} // namespace
+
 double medium::gauss::operator()()
 {
-    if (d_has_spare) {
-        d_has_spare = false;
-        return d_spare;
+    // Ziggurat: one 64-bit draw gives the strip (bits 11..17) and a signed
+    // 32-bit abscissa (high 32 bits); ~99 % of deviates need nothing more.
+    const auto& z = zig();
+    constexpr double r = 3.442619855899; // start of the tail
+    auto uni = [this] { return ((next() >> 11) + 0.5) * 0x1.0p-53; }; // (0, 1)
+    for (;;) {
+        const uint64_t u = next();
+        const int32_t hz = static_cast<int32_t>(static_cast<uint32_t>(u >> 32));
+        const int iz = static_cast<int>((u >> 11) & 127); // not the weak low bits
+        const uint32_t ahz =
+            hz < 0 ? static_cast<uint32_t>(-static_cast<int64_t>(hz)) : static_cast<uint32_t>(hz);
+        const double x = hz * z.wn[iz];
+        if (ahz < z.kn[iz])
+            return x;
+        if (iz == 0) { // the tail beyond r (Marsaglia's method)
+            double xt, yt;
+            do {
+                xt = -std::log(uni()) / r;
+                yt = -std::log(uni());
+            } while (yt + yt < xt * xt);
+            return hz > 0 ? r + xt : -r - xt;
+        }
+        if (z.fn[iz] + uni() * (z.fn[iz - 1] - z.fn[iz]) < std::exp(-0.5 * x * x))
+            return x;
     }
-    double u, v, s;
-    do {
-        u = (next() >> 11) * 0x1.0p-52 - 1.0; // uniform in [-1, 1)
-        v = (next() >> 11) * 0x1.0p-52 - 1.0;
-        s = u * u + v * v;
-    } while (s >= 1.0 || s == 0.0);
-    const double f = std::sqrt(-2.0 * std::log(s) / s);
-    d_spare = v * f;
-    d_has_spare = true;
-    return u * f;
 }
 
 const std::vector<double>& medium::decays(layer_state& l, const float* p)
@@ -488,8 +736,11 @@ void medium::process(const float* const* power_mw,
 {
     const int nb = num_beams();
     const int nl = num_layers();
-    const double rin = d_cfg.noise.rin_sigma * d_noise_scale;
-    const double amp = d_cfg.noise.amplifier_sigma * d_noise_scale;
+    const double ns2 = d_noise_scale * d_noise_scale;
+    const double rin2 = d_cfg.noise.rin_sigma * d_cfg.noise.rin_sigma * ns2;
+    const double amp2 = d_cfg.noise.amplifier_sigma * d_cfg.noise.amplifier_sigma * ns2;
+    const double shot2 = d_cfg.noise.shot_sigma * d_cfg.noise.shot_sigma * ns2;
+    const double edge = d_cfg.noise.edge_jitter_m / d_cell_m * d_noise_scale;
     float p[4];
 
     for (size_t i = 0; i < n; i++) {
@@ -522,9 +773,14 @@ void medium::process(const float* const* power_mw,
                 double cv = c[idx];
                 if (tl[idx] != t0)
                     cv = evolve_dark(l, cv, t0 - tl[idx]);
-                c[idx] = cinf + (cv - cinf) * decay[j];
+                const double nv = cinf + (cv - cinf) * decay[j];
+                l.act_delta[j] = nv - cv;
+                c[idx] = nv;
                 tl[idx] = t1;
             }
+            // keep the running sums of the windows over these cells exact
+            for (const auto& [j, b] : l.act_win)
+                d_beams[b].win[k].sum += l.act_delta[j];
         }
 
         // 2. optics
@@ -536,47 +792,83 @@ void medium::process(const float* const* power_mw,
             const int64_t first = d_pos + bs.lead - d_psf_half;
             const int64_t np = static_cast<int64_t>(d_psf.size());
             if (first >= 0 && first + np <= d_L) {
-                for (int64_t j = 0; j < np; j++)
-                    m += d_psf[j] * cf[first + j];
+                // four partial sums: independent chains the compiler can
+                // keep in vector registers
+                const double* w = d_psf.data();
+                const double* cc = cf + first;
+                double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+                int64_t j = 0;
+                for (; j + 4 <= np; j += 4) {
+                    a0 += w[j] * cc[j];
+                    a1 += w[j + 1] * cc[j + 1];
+                    a2 += w[j + 2] * cc[j + 2];
+                    a3 += w[j + 3] * cc[j + 3];
+                }
+                for (; j < np; j++)
+                    a0 += w[j] * cc[j];
+                m = (a0 + a1) + (a2 + a3);
             } else {
                 for (int64_t j = 0; j < np; j++)
                     m += d_psf[j] * cf[wrap(first + j)];
             }
-            double s = 0, a = 1;
+            m += d_psf_tail * bs.win[f].sum * bs.win[f].inv_len;
+            double s = 0, a = 1, a_f = 1;
             for (int k = 0; k < nl; k++) {
                 const auto& l = d_layers[k];
                 double w = 1.0, mc = m;
                 if (k != f) {
                     w = bs.win[k].weight;
-                    mc = bs.win[k].sum / static_cast<double>(bs.win[k].len);
+                    mc = bs.win[k].sum * bs.win[k].inv_len;
+                } else {
+                    a_f = a;
                 }
                 s += a * w * (l.rb + l.dr * mc);
                 const double t = l.tb + l.dt * mc;
                 a *= t * t;
             }
-            double out = std::max(p[b], 0.0f) * s;
-            if (rin > 0)
-                out *= 1.0 + rin * d_gauss();
-            if (amp > 0)
-                out += amp * d_gauss();
+            const double pw = std::max(p[b], 0.0f);
+            double out = pw * s;
+            // mark-edge media noise: the focused signal's slope (per cell)
+            // times the edge position error of the channel bit under the
+            // spot, a property of the medium (the same on every pass)
+            const double slope = pw * a_f * d_layers[f].dr * (m - d_prev_m[b]);
+            d_prev_m[b] = m;
+            if (edge != 0.0 && slope != 0.0) {
+                int64_t x = d_pos + bs.lead;
+                if (x >= d_L || x < 0) {
+                    x %= d_L;
+                    if (x < 0)
+                        x += d_L;
+                }
+                const int64_t bit = x / d_sps;
+                if (bit != d_edge_bit[b] || f != d_edge_layer[b]) { // once per bit
+                    d_edge_bit[b] = bit;
+                    d_edge_layer[b] = f;
+                    d_edge_dev[b] = edge_error(f, bit);
+                }
+                out += slope * edge * d_edge_dev[b];
+            }
+            // the other noise terms are independent zero-mean Gaussians: one
+            // deviate of their summed variance, RIN (out*rin)^2, shot
+            // shot^2*out, amplifier amp^2
+            const double var = out * out * rin2 + shot2 * std::max(out, 0.0) + amp2;
+            if (var > 0)
+                out += std::sqrt(var) * d_gauss();
             signal[b][i] = static_cast<float>(out);
         }
 
-        // 3. advance
-        if (--d_refresh <= 0) {
-            ++d_pos;
-            if (d_pos == d_L) {
-                d_pos = 0;
-                ++d_rev;
-            }
-            refresh_windows();
-        } else {
-            slide_windows();
-            ++d_pos;
-            if (d_pos == d_L) {
-                d_pos = 0;
-                ++d_rev;
-            }
+        // 3. advance: slide the running sums; recompute them now and then
+        // (the windows over layers under voltage often: their cells evolve
+        // in the dark; the others, exact up to rounding, rarely), and all of
+        // them at each new revolution (the clock jumps by the rest of it)
+        slide_windows();
+        ++d_pos;
+        if (d_pos == d_L) {
+            d_pos = 0;
+            ++d_rev;
+            refresh_windows(true);
+        } else if (--d_refresh <= 0) {
+            refresh_windows(--d_refresh_all <= 0);
         }
     }
 }

@@ -30,13 +30,36 @@ namespace ecdisc {
  * temperature of a cell is ambient plus a Gaussian rise from every beam
  * focused on its layer (heating_k_per_mw, thermal_radius_m) and from every
  * beam focused on an adjacent layer (neighbour_k_per_mw, neighbour_radius_m).
- * Cells within +-3 sigma of a beam focused on a layer under voltage are
- * integrated every sample (exact for conditions constant over a sample);
+ * Cells within +-3 sigma (and the focused spot's core) of a beam focused on
+ * a layer under voltage are integrated every sample (exact for conditions
+ * constant over a sample);
  * every other cell evolves in the dark, lazily and exactly (closed form from
  * the time it was last touched; a voltage change sweeps its layer).
  *
- * Optics: signal_b = P_b * sum_k A_bk * w_bk * Reff_bk (see medium.cc), plus
- * laser RIN (multiplicative) and amplifier noise (additive), Gaussian.
+ * The neighbour heating reaches the face of a cell that faces the beam's
+ * focus layer in full and the other face by thermal.cross_cell_fraction;
+ * colouring follows the far face's temperature, de-colouring the near
+ * face's (see medium_thermal::cross_cell_fraction): that is the direction
+ * dependence of claims 7 and 8.
+ *
+ * Optics: signal_b = P_b * sum_k A_bk * w_bk * r_k(c), A_bk the round-trip
+ * transmittance of the layers in front of k (from their colour state under
+ * the beam), r_k(c) layer k's reflectance at its colour state convolved with
+ * the beam's spot on it: on the focus layer the along-track line-spread
+ * function of the circular-pupil OTF (cut-off 2NA/lambda; core to
+ * +-1 lambda/NA, tails as a box to +-4 lambda/NA: the MTF follows the OTF
+ * within ~0.01 and vanishes above the cut-off); on every other layer a box
+ * of radius |dz|*tan(asin(NA/n)) along the one simulated track (the
+ * defocused spot), weighted by the detector area ratio
+ * w_bk = min(1, (r_det/2rho)^2). The box sums run (updated by every cell
+ * that enters, leaves or is written), recomputed at each revolution and
+ * now and then. Noise, Gaussian, one deviate of the summed variance per
+ * sample and beam: laser RIN (sigma*signal), shot (sigma^2*signal) and
+ * amplifier; plus mark-edge media noise: the focused signal's slope per cell
+ * times an edge position error (rms edge_jitter_m, in cells) that belongs to
+ * the channel bit under the spot (a Gaussian hashed from the seed, the layer
+ * and the bit: the same on every pass, as media noise is). The output does
+ * not depend on how the samples are split into calls.
  */
 class medium
 {
@@ -107,6 +130,29 @@ public:
     /*! kappa at the recording spot centre with the other beams at p_assist_mw
      *  over kappa with them off (the recording beam at p_record_mw) */
     double assist_speedup(double p_record_mw, double p_assist_mw) const;
+    /*! The same factor for any pair of adjacent layers, from the configured
+     *  physics alone: the recording beam (last laser_array entry) at
+     *  p_record_mw on layer, the leading beam (entry 0) at p_assist_mw on
+     *  assist_layer, for colouring (V > 0) or de-colouring (V < 0). With
+     *  thermal.cross_cell_fraction < 1 the assist speeds colouring when the
+     *  assist layer is behind (claim 7) and de-colouring when it is in
+     *  front (claim 8). 1 for layers that are not adjacent. */
+    double assist_speedup_for(int layer,
+                              int assist_layer,
+                              bool colouring,
+                              double p_record_mw,
+                              double p_assist_mw) const;
+    /*! Crosstalk figure of a layer, in dB: 20*log10 of the largest
+     *  peak-to-peak detector signal that another layer, fully recorded with
+     *  random marks and spaces of 2..8 channel bits (the focused layer
+     *  blank), gives a beam focused on this layer, over the swing between a
+     *  long mark and a long space on this layer (the other layers blank).
+     *  Computed by running a noiseless copy of the medium (no voltage) over a
+     *  track of at least 8192 channel bits; -inf for a one-layer stack. */
+    double crosstalk_db(int layer) const;
+    //! whether a layer is a spare (claim 10: colourable, never recorded)
+    //! (throws std::invalid_argument naming the layer when out of range)
+    bool spare(int layer) const;
     //! largest power seen so far on a beam (mW)
     double max_power_mw(int beam) const { return d_max_power[beam]; }
 
@@ -138,6 +184,10 @@ private:
         // active window: cells updated with light and heat every sample
         std::vector<int64_t> act_off; //!< offsets relative to the track position
         std::vector<double> act_gain; //!< [j*beams + b] K per mW of beam b
+        //! (active cell j, beam b): cell j lies in beam b's window over this
+        //! layer; act_delta[j] is its change in the present sample
+        std::vector<std::pair<int, int>> act_win;
+        std::vector<double> act_delta;
         //! exp(-kappa*dt) per offset for the last few power vectors (a write
         //! strategy alternates between a handful of levels)
         struct decay_entry {
@@ -151,13 +201,15 @@ private:
     struct window {        //!< a defocused footprint of a beam on a layer
         int64_t half = 0;  //!< radius in cells
         int64_t len = 0;   //!< cells in the window (<= L)
+        double inv_len = 1; //!< 1/len
         double sum = 0;    //!< sum of c over the window
         double weight = 1; //!< detector area ratio min(1, (r_det/2rho)^2)
+        int64_t off = 0;   //!< first cell relative to the track position, mod L
     };
     struct beam_state {
         int focus = 0;
         int64_t lead = 0;
-        std::vector<window> win; //!< per layer (unused for the focus layer)
+        std::vector<window> win; //!< per layer (focus layer: the LSF tails)
     };
 
     int64_t wrap(int64_t i) const
@@ -170,12 +222,17 @@ private:
     double time_at(int64_t pos) const { return d_rev * d_trev + pos / d_fs; }
     void sweep(int layer);
     void rebuild();
-    void refresh_windows();
+    //! recomputes the running sums (all: also over layers without voltage)
+    void refresh_windows(bool all = true);
     void slide_windows();
     double gain(int layer, int beam, int64_t dist) const;
+    double face_fraction(int layer, int source_layer, bool colouring) const;
+    //! edge position error (standard normal) of a channel bit of a layer
+    double edge_error(int layer, int64_t bit) const;
 
     medium_config d_cfg;
     int d_sps;
+    uint64_t d_seed;
     int64_t d_L;
     double d_cell_m, d_fs, d_dt, d_trev;
     std::vector<layer_state> d_layers;
@@ -183,12 +240,20 @@ private:
     int64_t d_act_half;        //!< half width of the active windows, cells
     std::vector<double> d_psf; //!< focused PSF weights, offsets -h..h
     int64_t d_psf_half;
+    double d_psf_tail = 0;   //!< mass of the focused LSF's tails (box)
+    int64_t d_tail_half = 0; //!< half width of that box, cells
     int64_t d_pos = 0;
     uint64_t d_rev = 0;
     int d_refresh = 0;
+    int d_refresh_all = 0;
     double d_noise_scale = 1.0;
     std::vector<double> d_max_power;
-    //! standard normal deviates: xoshiro256+ and the Marsaglia polar method
+    std::vector<double> d_prev_m; //!< per beam: last focused mean state
+    //! per beam: the channel bit (and layer) whose edge error is cached
+    std::vector<int64_t> d_edge_bit;
+    std::vector<int> d_edge_layer;
+    std::vector<double> d_edge_dev;
+    //! standard normal deviates: xoshiro256+ and the Marsaglia-Tsang ziggurat
     class gauss
     {
     public:
@@ -198,8 +263,6 @@ private:
     private:
         uint64_t next();
         uint64_t d_s[4];
-        double d_spare = 0;
-        bool d_has_spare = false;
     };
     const std::vector<double>& decays(layer_state& l, const float* p);
     gauss d_gauss;

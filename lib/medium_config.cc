@@ -24,6 +24,23 @@ const char* const k_unit = "in [0, 1]";
 
 } // namespace
 
+const std::vector<medium_material>& material_presets()
+{
+    // Orders of magnitude for thin films under a focused spot (DESIGN.md:
+    // cm^2 films switch in 0.1-2 s, micron spots far faster; the rate here is
+    // at ambient temperature, the spot's heating raises it by Arrhenius).
+    static const std::vector<medium_material> p = {
+        // a polythiophene derivative (PEDOT-like, claim 13)
+        { "polythiophene", 0.08, 1.6, 1.5 },
+        // tungsten trioxide, H+/Li+ insertion
+        { "wo3", 0.1, 1.55, 1.2 },
+        // an EL material mixed with a photochromic one (claim 14): the
+        // voltage makes light, the light colours; higher drive voltage
+        { "el_photochromic", 0.14, 1.6, 3.0 },
+    };
+    return p;
+}
+
 double medium_config::depth_m(int layer) const
 {
     double z = 0;
@@ -77,8 +94,11 @@ medium_config parse_medium_yaml(const std::string& text, const std::string& sour
             m.number("thermal_radius_m", 0.0, 1e-4, true, false, "in (0, 0.0001]");
         c.thermal.neighbour_radius_m =
             m.number("neighbour_radius_m", 0.0, 1e-3, true, false, "in (0, 0.001]");
+        if (m.has("cross_cell_fraction"))
+            c.thermal.cross_cell_fraction =
+                m.number("cross_cell_fraction", 0.0, 1.0, false, false, "in [0, 1]");
         m.finish("ambient_k, heating_k_per_mw, neighbour_k_per_mw, thermal_radius_m, "
-                 "neighbour_radius_m");
+                 "neighbour_radius_m, cross_cell_fraction");
     }
     {
         YAML::Node arr = top.node("laser_array", "a list of 1..4 beams");
@@ -100,11 +120,9 @@ medium_config parse_medium_yaml(const std::string& text, const std::string& sour
             c.laser_array.push_back(b);
         }
     }
-    {
+    if (top.has("materials")) {
         YAML::Node mats = top.node("materials", "a mapping of material names");
         mapping all(mats, source, "materials");
-        if (mats.size() < 1)
-            top.fail("materials", "must name at least one material");
         for (const auto& kv : mats) {
             const std::string name = kv.first.as<std::string>();
             all.node(name, "a mapping");
@@ -121,6 +139,7 @@ medium_config parse_medium_yaml(const std::string& text, const std::string& sour
             c.materials.push_back(mat);
         }
     }
+    const size_t n_file_materials = c.materials.size();
     {
         YAML::Node arr = top.node("layers", "a list of 1..16 layers");
         if (!arr.IsSequence() || arr.size() < 1 || arr.size() > 16)
@@ -130,16 +149,34 @@ medium_config parse_medium_yaml(const std::string& text, const std::string& sour
             medium_layer l;
             l.name = m.text("name");
             l.material = m.text("material");
+            // the file's materials, then the presets (added once, on use)
             l.material_index = -1;
-            std::string names;
-            for (size_t j = 0; j < c.materials.size(); j++) {
-                if (c.materials[j].name == l.material)
+            for (size_t j = 0; j < c.materials.size(); j++)
+                if (c.materials[j].name == l.material) {
                     l.material_index = static_cast<int>(j);
-                names += (j ? ", " : "") + c.materials[j].name;
-            }
+                    break;
+                }
             if (l.material_index < 0)
-                m.fail_value(
-                    "material", l.material, "must be one of materials (" + names + ")");
+                for (const auto& p : material_presets())
+                    if (p.name == l.material) {
+                        c.materials.push_back(p);
+                        l.material_index = static_cast<int>(c.materials.size() - 1);
+                    }
+            if (l.material_index < 0) {
+                std::string names;
+                for (size_t j = 0; j < n_file_materials; j++)
+                    names += (names.empty() ? "" : ", ") + c.materials[j].name;
+                for (const auto& p : material_presets()) {
+                    bool dup = false;
+                    for (size_t j = 0; j < n_file_materials; j++)
+                        dup = dup || c.materials[j].name == p.name;
+                    if (!dup)
+                        names += (names.empty() ? "" : ", ") + p.name;
+                }
+                m.fail_value("material",
+                             l.material,
+                             "must be one of materials or the presets (" + names + ")");
+            }
             l.reflectance_bleached =
                 m.number("reflectance_bleached", 0.0, 1.0, false, false, k_unit);
             l.reflectance_coloured =
@@ -171,8 +208,15 @@ medium_config parse_medium_yaml(const std::string& text, const std::string& sour
                                          true,
                                          false,
                                          "in (0, 0.001] (distance to the next layer)");
+            if (m.has("spare")) {
+                const std::string v = m.text("spare");
+                if (v == "true")
+                    l.spare = true;
+                else if (v != "false")
+                    m.fail_value("spare", v, "must be true or false");
+            }
             m.finish("name, material, reflectance_bleached, reflectance_coloured, "
-                     "transmittance_bleached, transmittance_coloured, spacer_m");
+                     "transmittance_bleached, transmittance_coloured, spacer_m, spare");
             c.layers.push_back(l);
         }
     }
@@ -181,9 +225,17 @@ medium_config parse_medium_yaml(const std::string& text, const std::string& sour
         c.noise.amplifier_sigma =
             m.number("amplifier_sigma", 0.0, 10.0, false, false, "in [0, 10]");
         c.noise.rin_sigma = m.number("rin_sigma", 0.0, 1.0, false, false, "in [0, 1]");
-        m.finish("amplifier_sigma, rin_sigma");
+        if (m.has("shot_sigma"))
+            c.noise.shot_sigma =
+                m.number("shot_sigma", 0.0, 1.0, false, false, "in [0, 1]");
+        if (m.has("edge_jitter_m"))
+            c.noise.edge_jitter_m =
+                m.number("edge_jitter_m", 0.0, 1e-6, false, false, "in [0, 1e-06]");
+        m.finish("amplifier_sigma, rin_sigma, shot_sigma, edge_jitter_m");
     }
     top.finish("name, optics, format, thermal, laser_array, materials, layers, noise");
+    if (c.materials.empty())
+        top.fail("materials", "no material defined or used");
     return c;
 }
 
@@ -228,7 +280,7 @@ bool operator==(const medium_config& a, const medium_config& b)
                x.reflectance_coloured == y.reflectance_coloured &&
                x.transmittance_bleached == y.transmittance_bleached &&
                x.transmittance_coloured == y.transmittance_coloured &&
-               x.spacer_m == y.spacer_m;
+               x.spacer_m == y.spacer_m && x.spare == y.spare;
     };
     auto vec_eq = [](const auto& x, const auto& y, const auto& eq) {
         if (x.size() != y.size())
@@ -252,11 +304,14 @@ bool operator==(const medium_config& a, const medium_config& b)
            at.neighbour_k_per_mw == bt.neighbour_k_per_mw &&
            at.thermal_radius_m == bt.thermal_radius_m &&
            at.neighbour_radius_m == bt.neighbour_radius_m &&
+           at.cross_cell_fraction == bt.cross_cell_fraction &&
            vec_eq(a.laser_array, b.laser_array, beams_eq) &&
            vec_eq(a.materials, b.materials, mat_eq) &&
            vec_eq(a.layers, b.layers, layer_eq) &&
            a.noise.amplifier_sigma == b.noise.amplifier_sigma &&
-           a.noise.rin_sigma == b.noise.rin_sigma;
+           a.noise.rin_sigma == b.noise.rin_sigma &&
+           a.noise.shot_sigma == b.noise.shot_sigma &&
+           a.noise.edge_jitter_m == b.noise.edge_jitter_m;
 }
 
 } // namespace ecdisc

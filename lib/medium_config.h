@@ -32,6 +32,15 @@ struct medium_thermal {
     double neighbour_k_per_mw = 0; //!< peak rise on an adjacent layer per mW
     double thermal_radius_m = 0;   //!< Gaussian sigma on the focus layer
     double neighbour_radius_m = 0; //!< Gaussian sigma on an adjacent layer
+    /*! fraction of a neighbour layer's heat rise that reaches the opposite
+     *  face of a cell (optional key, default 1 = no gradient across a cell).
+     *  Each cell is electrode | EC film | electrolyte/ion store | electrode
+     *  from the light side: colouring is limited by ion release from the
+     *  store (far face), de-colouring by ion extraction from the film (near
+     *  face), so heat from a beam focused on the layer behind speeds
+     *  colouring and heat from the layer in front speeds de-colouring
+     *  (claims 5, 7, 8). */
+    double cross_cell_fraction = 1.0;
 };
 
 //! one entry of the laser array: beam i is entry i
@@ -48,6 +57,13 @@ struct medium_material {
     double nominal_voltage_v = 0; //!< voltage at which the rate is rate_per_s
 };
 
+/*! Built-in material presets (a layer may name one without listing it under
+ *  materials; an entry under materials with the same name overrides it):
+ *  polythiophene (a polythiophene derivative, claim 13), wo3 (tungsten
+ *  trioxide), el_photochromic (an electroluminescent material mixed with a
+ *  photochromic one, claim 14). */
+const std::vector<medium_material>& material_presets();
+
 struct medium_layer {
     std::string name;
     std::string material;
@@ -57,11 +73,20 @@ struct medium_layer {
     double transmittance_bleached = 0;
     double transmittance_coloured = 0;
     double spacer_m = 0; //!< distance to the next layer (away from the light)
+    //! a spare layer (claim 10): colourable by voltage, never recorded
+    bool spare = false;
 };
 
 struct medium_noise {
     double amplifier_sigma = 0; //!< additive, normalised photocurrent
     double rin_sigma = 0;       //!< multiplicative laser RIN, relative
+    //! shot noise: sigma = shot_sigma*sqrt(signal) (signal in normalised
+    //! photocurrent, 1.0 = 1 mW); optional key, default 0
+    double shot_sigma = 0;
+    /*! mark-edge media noise: the focused signal's slope times a Gaussian
+     *  edge position error of this rms (m), one per channel bit of the
+     *  medium (fixed: the same on every read); optional key, default 0 */
+    double edge_jitter_m = 0;
 };
 
 struct medium_config {

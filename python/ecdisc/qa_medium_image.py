@@ -24,7 +24,7 @@ def run(medium, p0, p1):
 
 
 def new_medium():
-    m = ecdisc.medium_sim("", SPS, TRACK_BITS, [1, 0], [1.5, 0.0], 1)
+    m = ecdisc.medium_sim("", SPS, TRACK_BITS, [1, 0], [1.5, 0.0, 0.0, 0.0], 1)
     m.set_noise_scale(0.0)
     return m
 
@@ -70,7 +70,7 @@ class qa_medium_image(gr_unittest.TestCase):
             f.write(bytes([byte[0] ^ 0xFF]))
         with self.assertRaisesRegex(ValueError, "checksum mismatch"):
             new_medium().load_image(self.path)
-        other = ecdisc.medium_sim("", SPS, 2 * TRACK_BITS, [1, 0], [1.5, 0.0], 1)
+        other = ecdisc.medium_sim("", SPS, 2 * TRACK_BITS, [1, 0], [1.5, 0.0, 0.0, 0.0], 1)
         a.save_image(self.path)
         with self.assertRaisesRegex(ValueError, "made for medium"):
             other.load_image(self.path)

@@ -24,7 +24,7 @@ constexpr int k_bits = 256;
 ecdisc::medium make_medium(int track_bits = k_bits)
 {
     return ecdisc::medium(
-        ecdisc::default_medium(), k_sps, track_bits, { 1, 0 }, { 1.5, 0.0 }, 1);
+        ecdisc::default_medium(), k_sps, track_bits, { 1, 0 }, { 1.5, 0.0, 0.0, 0.0 }, 1);
 }
 
 //! Writes a few marks on layer 0 through the simulator itself, noiselessly.
@@ -182,7 +182,7 @@ TEST_F(MediumImage, ImageOfAnotherGeometryIsRefused)
     a.save_image(path);
     auto b = make_medium(2 * k_bits);
     const auto msg = ecdisc_test::invalid_argument_message([&] { b.load_image(path); });
-    EXPECT_NE(msg.find("made for medium ecdisc-default-2layer"), std::string::npos)
+    EXPECT_NE(msg.find("made for medium ecdisc-default-4layer (4 layers"), std::string::npos)
         << msg;
 }
 
@@ -202,7 +202,7 @@ TEST_F(MediumImage, OtherFilesAreRefused)
 
 TEST(MediumLimits, TrackTooLargeForMemoryIsRefused)
 {
-    // 2^26 bits at sps 32 on 2 layers would need 64 GiB of cell state (on a
+    // 2^26 bits at sps 32 on 4 layers would need 128 GiB of cell state (on a
     // disc large enough for such a track).
     auto big = ecdisc::default_medium();
     big.format.radius_m = 1.0;

@@ -30,7 +30,10 @@ namespace ecdisc {
  *
  * A layer colours only with voltage on its electrodes; light and heat speed the
  * reaction up (thermally activated kinetics, integrated in closed form). The
- * leading assist beam heats the neighbouring layer (claims 5, 7, 8).
+ * leading assist beam heats the neighbouring layer (claims 5, 7, 8): the
+ * colouring of a layer in front of the assist layer, the de-colouring of one
+ * behind it, by the factors assist_speedup_for() reports. The built-in
+ * default is a four-layer stack (media/default.yml).
  *
  * Message ports: "voltage" takes a dict {layer: int, volts: float};
  * "focus" takes {beam: int, layer: int}. Tags on output 0: "revolution"
@@ -76,6 +79,27 @@ public:
     virtual double mean_state(int layer) const = 0;
     //! colouring-rate factor the assist beam gives the recording spot now
     virtual double assist_speedup() const = 0;
+    /*! Rate factor the leading beam (laser_array entry 0) at p_assist_mw on
+     *  assist_layer gives the recording beam (last entry) at p_record_mw on
+     *  layer, for colouring (true) or de-colouring (false), from the
+     *  configured physics: with thermal.cross_cell_fraction < 1 the assist
+     *  speeds colouring of a layer in front of it (claim 7) and de-colouring
+     *  of a layer behind it (claim 8). 1 when the layers are not adjacent. */
+    virtual double assist_speedup_for(int layer,
+                                      int assist_layer,
+                                      bool colouring,
+                                      double p_record_mw,
+                                      double p_assist_mw) const = 0;
+    /*! Crosstalk figure of a layer (dB): 20*log10 of the largest
+     *  peak-to-peak detector signal another layer, fully recorded with
+     *  random 2..8-bit marks and spaces, gives a beam focused on this (blank)
+     *  layer, relative to this layer's own long-mark/long-space swing.
+     *  Computed from the model (a noiseless copy run over a track); -inf for
+     *  a one-layer stack. */
+    virtual double crosstalk_db(int layer) const = 0;
+    //! whether a layer is a spare (claim 10: colourable by voltage, never
+    //! recorded; "spare: true" in the medium file)
+    virtual bool is_spare(int layer) const = 0;
 
     /*! Saves the disc image (every cell's colour state, the layer voltages
      *  and the medium clock) to a file: versioned, with a CRC-32, written to

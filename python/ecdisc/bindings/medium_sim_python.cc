@@ -12,7 +12,7 @@
 /* BINDTOOL_GEN_AUTOMATIC(0)                                                       */
 /* BINDTOOL_USE_PYGCCXML(0)                                                        */
 /* BINDTOOL_HEADER_FILE(medium_sim.h)                                        */
-/* BINDTOOL_HEADER_FILE_HASH(e52d072c9a928111bb2214fe925376b6)                     */
+/* BINDTOOL_HEADER_FILE_HASH(1723bf4e175c4bfd95856643aa27e284)                     */
 /***********************************************************************************/
 
 #include <pybind11/complex.h>
@@ -104,6 +104,25 @@ void bind_medium_sim(py::module& m)
 
 
         .def("assist_speedup", &medium_sim::assist_speedup, D(medium_sim, assist_speedup))
+
+
+        .def("assist_speedup_for",
+             &medium_sim::assist_speedup_for,
+             py::arg("layer"),
+             py::arg("assist_layer"),
+             py::arg("colouring"),
+             py::arg("p_record_mw"),
+             py::arg("p_assist_mw"),
+             D(medium_sim, assist_speedup_for))
+
+
+        .def("crosstalk_db",
+             &medium_sim::crosstalk_db,
+             py::arg("layer"),
+             D(medium_sim, crosstalk_db))
+
+
+        .def("is_spare", &medium_sim::is_spare, py::arg("layer"), D(medium_sim, is_spare))
 
 
         .def("save_image",

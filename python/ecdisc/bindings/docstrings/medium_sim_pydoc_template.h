@@ -64,6 +64,15 @@ static const char* __doc_gr_ecdisc_medium_sim_mean_state = R"doc()doc";
 static const char* __doc_gr_ecdisc_medium_sim_assist_speedup = R"doc()doc";
 
 
+static const char* __doc_gr_ecdisc_medium_sim_assist_speedup_for = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_crosstalk_db = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_is_spare = R"doc()doc";
+
+
 static const char* __doc_gr_ecdisc_medium_sim_save_image = R"doc()doc";
 
 
