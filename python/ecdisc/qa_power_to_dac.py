@@ -146,7 +146,7 @@ class qa_power_to_dac(gr_unittest.TestCase):
             "  - {name: side, beam: 2, dac_bits: 0, dac_full_scale: 1.0,\n"
             "     points: [[0, 0], [4, 0.5]]}\n")
         with self.assertRaisesRegex(ValueError, r"channels\[0\].beam = 2: medium "
-                                    r"ecdisc-default-2layer has beams 0..1 only"):
+                                    r"ecdisc-default-4layer has beams 0..1 only"):
             ecdisc.power_to_dac(three, "side")
         # a bench array whose spots are not where the medium's are
         moved = self.write(

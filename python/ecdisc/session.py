@@ -347,7 +347,10 @@ def run_track(s, user, first_sector, track_index):
         "medium": {
             "name": medium_info.medium_name(),
             "layers": n_layers,
-            "assist_speedup": medium_info.assist_speedup(),
+            # from the configured physics at this session's powers (the
+            # same figure whether the medium ran here or behind a device)
+            "assist_speedup": medium_info.assist_speedup_for(
+                s.layer, max(assist_layer, 0), True, s.write_power_mw, s.assist_power_mw),
             "crosstalk_db": finite_or_none(medium_info.crosstalk_db(s.layer)),
         },
     }

@@ -362,13 +362,13 @@ TEST(Calibration, GeometryAgainstTheMedium)
     };
     cal.channels[0].beam = 2;
     EXPECT_EQ(msg().substr(0, 58),
-              "bench.yml: channels[0].beam = 2: medium ecdisc-default-2la");
+              "bench.yml: channels[0].beam = 2: medium ecdisc-default-4la");
     cal.channels[0].beam = 0;
     cal.laser_array = { { "a", 2.1e-6, 0 }, { "r", 0, 0 } };
     EXPECT_EQ(msg(), "no exception"); // 0.1 um off: within 0.25 um
     cal.laser_array = { { "a", 3e-6, 0 }, { "r", 0, 0 } };
     EXPECT_NE(msg().find("bench.yml: laser_array[0].along_track_m = 3e-06: must be "
-                         "within 2.5e-07 m of medium ecdisc-default-2layer's (2e-06)"),
+                         "within 2.5e-07 m of medium ecdisc-default-4layer's (2e-06)"),
               std::string::npos)
         << msg();
     cal.laser_array = { { "a", 2e-6, 1 }, { "r", 0, 0 } };
