@@ -42,7 +42,7 @@ demo: build
 	@PYTHONPATH=$(CURDIR)/$(BUILD)/python $(PY) apps/ecdisc-sim
 
 bench: build
-	@$(BUILD)/tests/bench/ecdisc-bench
+	@$(BUILD)/tests/bench/ecdisc-perf
 
 install: build
 	@cmake --build $(BUILD) --target install

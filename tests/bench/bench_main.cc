@@ -2,7 +2,7 @@
  * This file is part of gr-ecdisc.
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * ecdisc-bench: Google Benchmark over our kernels and blocks, each row beside
+ * ecdisc-perf: Google Benchmark over our kernels and blocks, each row beside
  * the GNU Radio in-tree peer that does the same work, measured in this run.
  */
 #include <benchmark/benchmark.h>

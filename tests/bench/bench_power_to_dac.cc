@@ -42,7 +42,7 @@ const std::string& calibration_path()
 {
     static const std::string p = [] {
         const auto path =
-            std::filesystem::temp_directory_path() / "ecdisc-bench-power_to_dac.yml";
+            std::filesystem::temp_directory_path() / "ecdisc-perf-power_to_dac.yml";
         std::ofstream(path) << k_curve_yaml;
         return path.string();
     }();

@@ -6,7 +6,7 @@
  * GNU Radio in-tree peers.
  *
  * rll17_encode/gnuradio: gr-trellis' encoder_bb with a 4-input, 8-output FSM
- * would be the natural peer, but ecdisc-bench does not link gr-trellis. The
+ * would be the natural peer, but ecdisc-perf does not link gr-trellis. The
  * peer is the in-tree chain that does the basic rate-2/3 table: bytes ->
  * packed_to_unpacked_bb(2, MSB) -> map_bb(00->101, 01->100, 10->001, 11->010)
  * -> packed_to_unpacked_bb(3, MSB) -> channel bits. It has no look-ahead

@@ -2,7 +2,7 @@
  * This file is part of gr-ecdisc.
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Helpers for ecdisc-bench. A row is a pair of Google Benchmark functions
+ * Helpers for ecdisc-perf. A row is a pair of Google Benchmark functions
  * named "<row>/ours" and "<row>/gnuradio"; the reporter in bench_main.cc
  * prints their items/s side by side with the ratio ours / gnuradio.
  */
