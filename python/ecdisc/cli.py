@@ -38,6 +38,11 @@ def parse_args(argv, prog="ecdisc-sim", bench=False):
                    help="power of the assist beam (spot 1); 0 turns it off (default 3.0)")
     p.add_argument("--write-power-mw", type=float, default=6.0, metavar="P",
                    help="recording beam power during marks (default 6.0)")
+    p.add_argument("--power-table", metavar="FILE", default="",
+                   help="per-layer write power table (YAML, e.g. "
+                        "media/power_table_default.yml): each layer's write, space and "
+                        "assist powers and recording voltage (instead of the three "
+                        "power options)")
     p.add_argument("--read-power-mw", type=float, default=0.5, metavar="P",
                    help="recording beam power in spaces and when reading (default 0.5)")
     p.add_argument("--bytes", type=int, default=8192, metavar="N",
@@ -134,6 +139,7 @@ def main(argv=None, prog="ecdisc-sim", bench=False):
                 return fail("--input %s: the file is empty" % a.input)
         rep, traces, outputs = session.run_sessions(
             layers, data=data, format_file=a.format, read_chain=a.read_chain,
+            power_table=a.power_table,
             program=prog, **({"device": a.device} if bench else {}),
             medium_file=a.medium, n_bytes=len(data) if data else a.bytes, seed=a.seed,
             assist_power_mw=a.assist_power_mw, write_power_mw=a.write_power_mw,

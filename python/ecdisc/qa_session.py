@@ -70,6 +70,28 @@ class qa_session(gr_unittest.TestCase):
         self.assertEqual(r["sectors_failed"], 0, r)
         self.assertEqual(r["output"], data)
 
+    def test_power_table(self):
+        # the shipped table's entry for the deepest layer records it; a
+        # table whose entry over-writes it (marks too long) fails sectors
+        last = session.medium_layers("") - 1
+        table = os.path.join(SOURCE_DIR, "media", "power_table_default.yml")
+        r = self.run_layer(layer=last, n_bytes=2048, power_table=table)
+        self.assertEqual(r["sectors_failed"], 0, r)
+        import tempfile
+        with tempfile.NamedTemporaryFile("w", suffix=".yml") as f:
+            f.write("name: hot\nlayers:\n  - {layer: %d, write_power_mw: 9.0, "
+                    "space_power_mw: 0.5, assist_power_mw: 4.5, record_voltage_v: 1.5}\n"
+                    % last)
+            f.flush()
+            hot = self.run_layer(layer=last, n_bytes=2048, power_table=f.name)
+        self.assertGreater(hot["sectors_failed"], 0, hot)
+        with self.assertRaisesRegex(ValueError, "layer = 0: not in power table hot"):
+            with tempfile.NamedTemporaryFile("w", suffix=".yml") as f:
+                f.write("name: hot\nlayers:\n  - {layer: 3, write_power_mw: 9.0, "
+                        "space_power_mw: 0.5, assist_power_mw: 4.5, record_voltage_v: 1.5}\n")
+                f.flush()
+                self.run_layer(layer=0, n_bytes=64, power_table=f.name)
+
     def test_noiseless_far_layer_is_exact(self):
         last = session.medium_layers("") - 1
         r = self.run_layer(layer=last, n_bytes=2048, noise_scale=0.0)

@@ -64,8 +64,9 @@ class SessionSettings:
                  assist_power_mw=3.0, write_power_mw=6.0, read_power_mw=0.5,
                  sps=4, frame_bytes=128, noise_scale=1.0, lead_trim=0.0,
                  tail_trim=0.5, eq_boost=0.6, keep_trace=False, format_file="",
-                 read_chain="prml", device=""):
+                 read_chain="prml", device="", power_table=""):
         self.medium_file = medium_file
+        self.power_table = power_table
         self.device = device
         self.read_chain = read_chain
         self.format_file = format_file
@@ -212,7 +213,16 @@ def run_track(s, user, first_sector, track_index):
 
     n_layers = medium_layers(s.medium_file)
     assist_layer = s.layer + 1 if s.layer + 1 < n_layers else s.layer - 1
-    volts = [RECORD_VOLTAGE_V if k == s.layer else 0.0 for k in range(n_layers)]
+    if s.power_table:
+        # the layer's powers and recording voltage from the table
+        ws = write_strategy(s.sps, s.write_power_mw, s.read_power_mw,
+                            s.assist_power_mw, s.lead_trim, s.tail_trim,
+                            power_table_file=s.power_table, layer=s.layer)
+    else:
+        ws = write_strategy(s.sps, s.write_power_mw, s.read_power_mw,
+                            s.assist_power_mw, s.lead_trim, s.tail_trim)
+    record_v = ws.record_voltage_v() if s.power_table else RECORD_VOLTAGE_V
+    volts = [record_v if k == s.layer else 0.0 for k in range(n_layers)]
     focus = [max(assist_layer, 0), s.layer]
     medium = medium_sim(s.medium_file, s.sps, track_bits, focus, volts, seed)
     medium.set_noise_scale(s.noise_scale)
@@ -229,8 +239,6 @@ def run_track(s, user, first_sector, track_index):
     tb = gr.top_block("ecdisc_session")
     src = blocks.vector_source_b(written.tolist())
     nrzi = nrzi_encoder(0)
-    ws = write_strategy(s.sps, s.write_power_mw, s.read_power_mw,
-                        s.assist_power_mw, s.lead_trim, s.tail_trim)
     tb.connect(src, enc, nrzi, ws)
 
     # One revolution recording, one reading (assist off, recording beam at
@@ -350,7 +358,8 @@ def run_track(s, user, first_sector, track_index):
             # from the configured physics at this session's powers (the
             # same figure whether the medium ran here or behind a device)
             "assist_speedup": medium_info.assist_speedup_for(
-                s.layer, max(assist_layer, 0), True, s.write_power_mw, s.assist_power_mw),
+                s.layer, max(assist_layer, 0), True, ws.write_power_mw(),
+                ws.assist_power_mw()),
             "crosstalk_db": finite_or_none(medium_info.crosstalk_db(s.layer)),
         },
     }
