@@ -111,8 +111,8 @@ def run_session(settings, data=None):
     data: the user bytes (a bytes-like object or uint8 array); None records
     settings.n_bytes random bytes drawn from settings.seed. The bytes are
     padded with zeros to whole ECC clusters; the clusters are recorded track
-    by track (as many per track as fit in one revolution), each track on a
-    fresh stretch of the simulated layer. The report's "output" holds the
+    by track (as many per track as fit in TRACK_BUDGET_BITS channel bits, at
+    least one), each track on a fresh stretch of the simulated layer. The report's "output" holds the
     decoded user bytes (len(data) of them; the bytes of a failed sector are
     zeros, and the sector is counted in sectors_failed)."""
     s = settings
