@@ -105,6 +105,30 @@ class qa_soapy_medium(gr_unittest.TestCase):
         self.assertAlmostEqual(
             medium.sample_rate / (SPS * fmt["velocity_m_s"] / fmt["channel_bit_m"]), 1.0, 9)
 
+    def test_voltage_channel_drives_the_record_layer(self):
+        # All layers at 0 V in the device arguments; the voltage on TX
+        # channel 2 (layer 0, the record layer) is 1.5 V during the first
+        # revolution: the same as medium_sim with layer 0 at 1.5 V, which
+        # records the mark. With 0 V on the channel nothing is recorded.
+        powers = write_then_read(1000, 1800)
+        self.volts = [0.0] * self.n_layers
+        args = self.device_args(",record_layer=0")
+        for v, records in ((1.5, True), (0.0, False)):
+            self.tb = gr.top_block()
+            medium = soapy_medium(2 * REV, args, 2, voltage_channel=True)
+            sinks = self.run_blocks(medium, powers)
+            self.tb.connect(blocks.vector_source_f([v] * REV + [0.0] * REV), (medium, 2))
+            self.tb.run()
+            got = list(sinks[1].data())
+            want = self.reference(powers, [v] + [0.0] * (self.n_layers - 1))
+            self.assertFloatTuplesAlmostEqual(got, want[1], 6)
+            sig = got[REV:]
+            contrast = (sum(sig[1300:1500]) / 200) / (sum(sig[2800:3000]) / 200)
+            if records:
+                self.assertLess(contrast, 0.9)
+            else:
+                self.assertGreater(contrast, 0.99)
+
     def test_overflows_are_tagged_with_rx_time(self):
         # an overflow every 3000 medium samples loses 100: [2900, 3000) and
         # [5900, 6000) of 8192

@@ -220,8 +220,9 @@ def run_track(s, user, first_sector, track_index):
                             power_table_file=s.power_table, layer=s.layer)
     else:
         ws = write_strategy(s.sps, s.write_power_mw, s.read_power_mw,
-                            s.assist_power_mw, s.lead_trim, s.tail_trim)
-    record_v = ws.record_voltage_v() if s.power_table else RECORD_VOLTAGE_V
+                            s.assist_power_mw, s.lead_trim, s.tail_trim,
+                            record_voltage_v=RECORD_VOLTAGE_V)
+    record_v = ws.record_voltage_v()
     volts = [record_v if k == s.layer else 0.0 for k in range(n_layers)]
     focus = [max(assist_layer, 0), s.layer]
     medium = medium_sim(s.medium_file, s.sps, track_bits, focus, volts, seed)
@@ -246,6 +247,11 @@ def run_track(s, user, first_sector, track_index):
     sched = write_then_read(2, write_samples, rev, [0.0, s.read_power_mw])
     for beam in (0, 1):
         tb.connect((ws, beam), (sched, beam), (medium, beam))
+    if s.device and medium.input_signature().max_streams() > 2:
+        # the recording voltage, held through the read revolution as the
+        # in-process medium holds it
+        volts_sched = write_then_read(1, write_samples, rev, [record_v])
+        tb.connect((ws, 2), volts_sched, (medium, 2))
 
     tb.connect((medium, 0), blocks.null_sink(gr.sizeof_float))
     skip = blocks.skiphead(gr.sizeof_float, rev)
@@ -414,7 +420,10 @@ def device_medium(s, n_samples, track_bits, focus, volts, seed):
         for key, value in defaults.items():
             args.setdefault(key, str(value))
     device = ",".join("%s=%s" % kv for kv in args.items())
-    return soapy_medium(n_samples, device, 2)
+    # driver=ecdisc: the electrode voltage goes out on TX channel 2 too
+    # (write_strategy's output 2), as a bench's voltage DAC would take it
+    return soapy_medium(n_samples, device, 2,
+                        voltage_channel=args.get("driver") == "ecdisc")
 
 
 def encode_clusters(format_file, user, first_sector):

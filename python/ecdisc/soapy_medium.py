@@ -83,7 +83,7 @@ class soapy_medium(gr.hier_block2):
     """
 
     def __init__(self, n_samples, device_args="driver=ecdisc", n_beams=2,
-                 sample_rate=None, rx_samples=None):
+                 sample_rate=None, rx_samples=None, voltage_channel=False):
         from gnuradio import soapy  # gr-soapy: imported here, needed only here
 
         n_samples = int(n_samples)
@@ -96,14 +96,18 @@ class soapy_medium(gr.hier_block2):
                              % (rx_samples, n_samples))
         if not 1 <= n_beams <= 4:
             raise ValueError("n_beams = %d: must be in 1..4" % n_beams)
+        # with voltage_channel, input n_beams is the electrode voltage (V) of
+        # the recorded layer, sent on TX channel n_beams (driver=ecdisc: the
+        # voltage of its record_layer, applied at its sample)
+        n_tx = n_beams + (1 if voltage_channel else 0)
         gr.hier_block2.__init__(
             self, "soapy_medium",
-            gr.io_signature(n_beams, n_beams, gr.sizeof_float),
+            gr.io_signature(n_tx, n_tx, gr.sizeof_float),
             gr.io_signature(n_beams, n_beams, gr.sizeof_float))
 
         self.device = self._device_string(device_args, n_samples)
         try:
-            self.sink = soapy.sink(self.device, "fc32", n_beams, "", "", [""], [""])
+            self.sink = soapy.sink(self.device, "fc32", n_tx, "", "", [""], [""])
             self.source = soapy.source(self.device, "fc32", n_beams, "", "", [""], [""])
         except RuntimeError as e:
             # SoapySDR's "no match" and the module's own errors arrive as
@@ -117,8 +121,9 @@ class soapy_medium(gr.hier_block2):
                                  "rate; give one" % self.device)
             sample_rate = ranges[0].minimum()
         self.sample_rate = float(sample_rate)
-        for ch in range(n_beams):
+        for ch in range(n_tx):
             self.sink.set_sample_rate(ch, self.sample_rate)
+        for ch in range(n_beams):
             self.source.set_sample_rate(ch, self.sample_rate)
 
         self.n_samples = n_samples
@@ -127,13 +132,14 @@ class soapy_medium(gr.hier_block2):
         # channel: an input with fewer items ready would be read past its
         # data (stale samples). The channels therefore come from one block
         # that writes them in lockstep (streams_to_vector -> vector_to_streams).
-        to_vec = blocks.streams_to_vector(gr.sizeof_gr_complex, n_beams)
-        lockstep = blocks.vector_to_streams(gr.sizeof_gr_complex, n_beams)
+        to_vec = blocks.streams_to_vector(gr.sizeof_gr_complex, n_tx)
+        lockstep = blocks.vector_to_streams(gr.sizeof_gr_complex, n_tx)
         self.connect(to_vec, lockstep)
-        for k in range(n_beams):
+        for k in range(n_tx):
             self.connect((self, k), blocks.head(gr.sizeof_float, n_samples),
                          blocks.float_to_complex(1), (to_vec, k))
             self.connect((lockstep, k), (self.sink, k))
+        for k in range(n_beams):
             to_r = blocks.complex_to_real(1)
             rx_head = blocks.head(gr.sizeof_float, rx_samples)
             self.connect((self.source, k), to_r, rx_head, (self, k))
