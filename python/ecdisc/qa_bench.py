@@ -49,6 +49,20 @@ class qa_bench(gr_unittest.TestCase):
             self.assertEqual(a["layers"][0][key], b["layers"][0][key], key)
         self.assertEqual(b["layers"][0]["sectors_failed"], 0)
 
+    def test_bench_records_a_file_and_reads_it_back(self):
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            src, dst = os.path.join(d, "in.bin"), os.path.join(d, "out.bin")
+            data = np.random.default_rng(2).integers(0, 256, 5000, dtype=np.uint8).tobytes()
+            with open(src, "wb") as f:
+                f.write(data)
+            p = self.run_app("ecdisc-bench", "--device", "driver=ecdisc", "--input", src,
+                             "--output", dst, "--layer", "2")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(json.loads(p.stdout)["layers"][0]["sectors_failed"], 0)
+            with open(dst, "rb") as f:
+                self.assertEqual(f.read(), data)
+
     def test_bench_needs_a_device_and_names_a_bad_one(self):
         p = self.run_app("ecdisc-bench", "--bytes", "64")
         self.assertEqual(p.returncode, 2)
