@@ -5,6 +5,8 @@
 #include "medium_sim_impl.h"
 #include <gnuradio/io_signature.h>
 #include <algorithm>
+#include <cmath>
+#include <set>
 #include <stdexcept>
 
 namespace gr {
@@ -20,6 +22,17 @@ int checked_beams(const std::vector<int>& focus_layers)
             "focus_layers size = " + std::to_string(focus_layers.size()) +
             ": must be in 1..4 (one focus layer per beam)");
     return static_cast<int>(focus_layers.size());
+}
+
+//! outputs per beam for a detector mode, checked
+int checked_outputs_per_beam(const std::string& detector)
+{
+    if (detector == "sum")
+        return 1;
+    if (detector == "quadrant")
+        return 4;
+    throw std::invalid_argument("detector = " + detector +
+                                ": must be \"sum\" or \"quadrant\"");
 }
 
 const pmt::pmt_t k_voltage = pmt::mp("voltage");
@@ -51,10 +64,11 @@ medium_sim::sptr medium_sim::make(const std::string& medium_file,
                                   int track_bits,
                                   const std::vector<int>& focus_layers,
                                   const std::vector<double>& layer_voltages,
-                                  unsigned int seed)
+                                  unsigned int seed,
+                                  const std::string& detector)
 {
     return gnuradio::make_block_sptr<medium_sim_impl>(
-        medium_file, sps, track_bits, focus_layers, layer_voltages, seed);
+        medium_file, sps, track_bits, focus_layers, layer_voltages, seed, detector);
 }
 
 medium_sim_impl::medium_sim_impl(const std::string& medium_file,
@@ -62,20 +76,25 @@ medium_sim_impl::medium_sim_impl(const std::string& medium_file,
                                  int track_bits,
                                  const std::vector<int>& focus_layers,
                                  const std::vector<double>& layer_voltages,
-                                 unsigned int seed)
+                                 unsigned int seed,
+                                 const std::string& detector)
     : gr::sync_block(
           "medium_sim",
           gr::io_signature::make(
               checked_beams(focus_layers), checked_beams(focus_layers), sizeof(float)),
           gr::io_signature::make(
-              checked_beams(focus_layers), checked_beams(focus_layers), sizeof(float))),
+              checked_beams(focus_layers) * checked_outputs_per_beam(detector),
+              checked_beams(focus_layers) * checked_outputs_per_beam(detector),
+              sizeof(float))),
       d_kernel(::ecdisc::load_medium(medium_file),
                sps,
                track_bits,
                focus_layers,
                layer_voltages,
                seed),
-      d_tag_layer(focus_layers.size(), true)
+      d_tag_layer(focus_layers.size(), true),
+      d_quad(detector == "quadrant"),
+      d_pos_interval(d_quad ? 4096 : 0)
 {
     message_port_register_in(k_voltage);
     set_msg_handler(k_voltage, [this](const pmt::pmt_t& msg) { handle_voltage(msg); });
@@ -104,15 +123,36 @@ void medium_sim_impl::handle_voltage(const pmt::pmt_t& msg)
 void medium_sim_impl::handle_focus(const pmt::pmt_t& msg)
 {
     long beam, layer;
-    if (!pmt::is_dict(msg) || !dict_long(msg, "beam", beam) ||
-        !dict_long(msg, "layer", layer)) {
+    double fo, to;
+    const bool is_dict = pmt::is_dict(msg);
+    const bool has_layer = is_dict && dict_long(msg, "layer", layer);
+    const bool has_fo = is_dict && dict_real(msg, "focus_offset_m", fo);
+    const bool has_to = is_dict && dict_real(msg, "tracking_offset_m", to);
+    if (!is_dict || !dict_long(msg, "beam", beam) || !(has_layer || has_fo || has_to)) {
         d_logger->warn("focus message {:s} ignored: expected a dict {{beam: int, "
-                       "layer: int}}",
+                       "layer: int, focus_offset_m: float, tracking_offset_m: "
+                       "float}} with beam and at least one other key",
                        pmt::write_string(msg));
         return;
     }
     try {
-        set_focus_layer(static_cast<int>(beam), static_cast<int>(layer));
+        // check everything before changing anything
+        if (beam < 0 || beam >= d_kernel.num_beams())
+            throw std::invalid_argument("beam = " + std::to_string(beam) +
+                                        ": must be in 0.." +
+                                        std::to_string(d_kernel.num_beams() - 1));
+        if (has_layer && (layer < 0 || layer >= d_kernel.num_layers()))
+            throw std::invalid_argument("layer = " + std::to_string(layer) +
+                                        ": must be in 0.." +
+                                        std::to_string(d_kernel.num_layers() - 1));
+        if ((has_fo && !(std::fabs(fo) <= 1e-3)) || (has_to && !(std::fabs(to) <= 1e-3)))
+            throw std::invalid_argument("offsets must be in [-0.001, 0.001] m");
+        if (has_layer)
+            set_focus_layer(static_cast<int>(beam), static_cast<int>(layer));
+        if (has_fo)
+            set_focus_offset(static_cast<int>(beam), fo);
+        if (has_to)
+            set_tracking_offset(static_cast<int>(beam), to);
     } catch (const std::exception& e) {
         d_logger->warn("focus message ignored: {:s}", e.what());
     }
@@ -124,21 +164,100 @@ int medium_sim_impl::work(int noutput_items,
 {
     gr::thread::scoped_lock lock(d_mutex);
     const int nb = d_kernel.num_beams();
+    const int per = d_quad ? 4 : 1;
     const uint64_t start = nitems_written(0);
     for (int b = 0; b < nb; b++)
         if (d_tag_layer[b]) {
-            add_item_tag(
-                b, start, pmt::mp("layer"), pmt::from_long(d_kernel.focus_layer(b)));
+            for (int q = 0; q < per; q++)
+                add_item_tag(per * b + q,
+                             start,
+                             pmt::mp("layer"),
+                             pmt::from_long(d_kernel.focus_layer(b)));
             d_tag_layer[b] = false;
         }
+    // beam 0's cell at the first sample, for the position tags
+    const int64_t cell0 = (static_cast<int64_t>(d_kernel.position()) +
+                           d_kernel.lead_cells(0)) % d_kernel.cells();
+    const int64_t cell0w = cell0 < 0 ? cell0 + d_kernel.cells() : cell0;
     d_wraps.clear();
-    d_kernel.process(reinterpret_cast<const float* const*>(input_items.data()),
-                     reinterpret_cast<float* const*>(output_items.data()),
-                     noutput_items,
-                     &d_wraps);
+    if (d_quad)
+        d_kernel.process_quadrants(
+            reinterpret_cast<const float* const*>(input_items.data()),
+            reinterpret_cast<float* const*>(output_items.data()),
+            noutput_items,
+            &d_wraps);
+    else
+        d_kernel.process(reinterpret_cast<const float* const*>(input_items.data()),
+                         reinterpret_cast<float* const*>(output_items.data()),
+                         noutput_items,
+                         &d_wraps);
     for (const auto& [index, rev] : d_wraps)
         add_item_tag(0, start + index, pmt::mp("revolution"), pmt::from_uint64(rev));
+    if (d_pos_interval > 0) {
+        // at every interval mark and every wrap (one tag where they coincide)
+        const uint64_t end = start + static_cast<uint64_t>(noutput_items);
+        std::set<uint64_t> at;
+        for (const auto& wr : d_wraps)
+            at.insert(start + wr.first);
+        uint64_t mark = std::max(d_next_pos_tag, start);
+        for (; mark < end; mark += d_pos_interval)
+            at.insert(mark);
+        d_next_pos_tag = mark;
+        for (const uint64_t o : at)
+            add_position_tag(o, (cell0w + static_cast<int64_t>(o - start)) % d_kernel.cells());
+    }
     return noutput_items;
+}
+
+void medium_sim_impl::add_position_tag(uint64_t offset, int64_t cell)
+{
+    const auto& cfg = d_kernel.config();
+    const int sps = static_cast<int>(std::llround(cfg.format.channel_bit_m / d_kernel.cell_m()));
+    pmt::pmt_t d = pmt::make_dict();
+    d = pmt::dict_add(d, pmt::mp("layer"), pmt::from_long(d_kernel.focus_layer(0)));
+    d = pmt::dict_add(
+        d,
+        pmt::mp("track"),
+        pmt::from_double(d_kernel.tracking_offset(0) / cfg.format.track_pitch_m));
+    d = pmt::dict_add(
+        d, pmt::mp("along_bits"), pmt::from_double(static_cast<double>(cell) / sps));
+    add_item_tag(0, offset, pmt::mp("position"), d);
+}
+
+std::string medium_sim_impl::detector() const { return d_quad ? "quadrant" : "sum"; }
+void medium_sim_impl::set_focus_offset(int beam, double metres)
+{
+    gr::thread::scoped_lock lock(d_mutex);
+    d_kernel.set_focus_offset(beam, metres);
+}
+double medium_sim_impl::focus_offset(int beam) const
+{
+    gr::thread::scoped_lock lock(d_mutex);
+    return d_kernel.focus_offset(beam);
+}
+void medium_sim_impl::set_tracking_offset(int beam, double metres)
+{
+    gr::thread::scoped_lock lock(d_mutex);
+    d_kernel.set_tracking_offset(beam, metres);
+}
+double medium_sim_impl::tracking_offset(int beam) const
+{
+    gr::thread::scoped_lock lock(d_mutex);
+    return d_kernel.tracking_offset(beam);
+}
+void medium_sim_impl::set_position_tag_interval(int samples)
+{
+    if (samples < 0)
+        throw std::invalid_argument("position_tag_interval = " + std::to_string(samples) +
+                                    ": must be >= 0 (0 = no position tags)");
+    gr::thread::scoped_lock lock(d_mutex);
+    d_pos_interval = samples;
+    d_next_pos_tag = nitems_written(0);
+}
+int medium_sim_impl::position_tag_interval() const
+{
+    gr::thread::scoped_lock lock(d_mutex);
+    return d_pos_interval;
 }
 
 void medium_sim_impl::set_layer_voltage(int layer, double volts)

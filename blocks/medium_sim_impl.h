@@ -21,11 +21,20 @@ public:
                     int track_bits,
                     const std::vector<int>& focus_layers,
                     const std::vector<double>& layer_voltages,
-                    unsigned int seed);
+                    unsigned int seed,
+                    const std::string& detector);
 
     int work(int noutput_items,
              gr_vector_const_void_star& input_items,
              gr_vector_void_star& output_items) override;
+
+    std::string detector() const override;
+    void set_focus_offset(int beam, double metres) override;
+    double focus_offset(int beam) const override;
+    void set_tracking_offset(int beam, double metres) override;
+    double tracking_offset(int beam) const override;
+    void set_position_tag_interval(int samples) override;
+    int position_tag_interval() const override;
 
     void set_layer_voltage(int layer, double volts) override;
     double layer_voltage(int layer) const override;
@@ -58,6 +67,10 @@ private:
     ::ecdisc::medium d_kernel;
     std::vector<bool> d_tag_layer; //!< per beam: tag "layer" at the next sample
     std::vector<std::pair<size_t, uint64_t>> d_wraps;
+    bool d_quad;
+    int d_pos_interval;
+    uint64_t d_next_pos_tag = 0; //!< output-0 sample of the next position tag
+    void add_position_tag(uint64_t offset, int64_t cell);
     mutable gr::thread::mutex d_mutex;
 };
 

@@ -162,6 +162,16 @@ medium::medium(const medium_config& config,
     d_edge_bit.assign(d_beams.size(), -1);
     d_edge_layer.assign(d_beams.size(), -1);
     d_edge_dev.assign(d_beams.size(), 0.0);
+    d_wobble.assign(n_layers, nullptr);
+    for (int k = 0; k < n_layers; k++) {
+        const auto& g = d_cfg.layers[k].groove;
+        if (g.present && g.wobble) {
+            const wobble_format wf(g.period_bits, g.wobbles_per_unit);
+            wobble_address start;
+            start.layer = g.layer_address;
+            d_wobble[k] = std::make_shared<wobble_address_modulator>(wf, start);
+        }
+    }
     rebuild();
 }
 
@@ -393,6 +403,126 @@ void medium::set_noise_scale(double scale)
     if (!(scale >= 0.0 && scale <= 1e3))
         bad("noise_scale = " + num(scale) + ": must be in [0, 1000]");
     d_noise_scale = scale;
+}
+
+void medium::set_focus_offset(int beam, double metres)
+{
+    focus_layer(beam); // checks the beam
+    if (!(std::fabs(metres) <= 1e-3))
+        bad("focus_offset_m = " + num(metres) + ": must be in [-0.001, 0.001]");
+    d_beams[beam].focus_off = metres;
+}
+
+double medium::focus_offset(int beam) const
+{
+    focus_layer(beam);
+    return d_beams[beam].focus_off;
+}
+
+void medium::set_tracking_offset(int beam, double metres)
+{
+    focus_layer(beam);
+    if (!(std::fabs(metres) <= 1e-3))
+        bad("tracking_offset_m = " + num(metres) + ": must be in [-0.001, 0.001]");
+    d_beams[beam].track_off = metres;
+}
+
+double medium::tracking_offset(int beam) const
+{
+    focus_layer(beam);
+    return d_beams[beam].track_off;
+}
+
+double medium::focus_error_model(double dz) const
+{
+    const auto& o = d_cfg.optics;
+    const double sigma0 = 0.21 * o.wavelength_m / o.na;
+    const double theta = 0.5 * std::tan(std::asin(o.na / o.substrate_index));
+    const double z0 = sigma0 / theta;
+    const double s = o.astigmatism_m;
+    const double rho = dz * s / (dz * dz + z0 * z0 + 0.25 * s * s);
+    return (2.0 / k_pi) * std::asin(std::clamp(rho, -1.0, 1.0));
+}
+
+double medium::push_pull_amplitude(int layer) const
+{
+    if (layer < 0 || layer >= num_layers())
+        bad("layer = " + std::to_string(layer) + ": must be in 0.." +
+            std::to_string(num_layers() - 1));
+    const auto& g = d_cfg.layers[layer].groove;
+    if (!g.present)
+        return 0.0;
+    const auto& o = d_cfg.optics;
+    const double q = o.wavelength_m / (d_cfg.format.track_pitch_m * o.na);
+    const double h = 0.5 * q;
+    const double overlap =
+        h >= 1.0 ? 0.0 : (2.0 / k_pi) * (std::acos(h) - h * std::sqrt(1.0 - h * h));
+    return std::sin(4.0 * k_pi * o.substrate_index * g.depth_m / o.wavelength_m) * overlap;
+}
+
+double medium::groove_displacement(int layer, double along) const
+{
+    if (layer < 0 || layer >= num_layers())
+        bad("layer = " + std::to_string(layer) + ": must be in 0.." +
+            std::to_string(num_layers() - 1));
+    const auto& w = d_wobble[layer];
+    if (!w)
+        return 0.0;
+    return d_cfg.layers[layer].groove.amplitude_m * w->sample(along);
+}
+
+double medium::along_bits(int beam) const
+{
+    return static_cast<double>(wrap(d_pos + lead_cells(beam))) / d_sps;
+}
+
+void medium::process_quadrants(const float* const* power_mw,
+                               float* const* quad,
+                               size_t n,
+                               std::vector<std::pair<size_t, uint64_t>>* wraps)
+{
+    const int nb = num_beams();
+    d_qsum.resize(nb);
+    std::vector<float*> sp(nb);
+    for (int b = 0; b < nb; b++) {
+        if (d_qsum[b].size() < n)
+            d_qsum[b].resize(n);
+        sp[b] = d_qsum[b].data();
+    }
+    std::vector<int64_t> start(nb);
+    for (int b = 0; b < nb; b++)
+        start[b] = wrap(d_pos + d_beams[b].lead);
+    process(power_mw, sp.data(), n, wraps);
+    const double pitch = d_cfg.format.track_pitch_m;
+    for (int b = 0; b < nb; b++) {
+        const auto& bs = d_beams[b];
+        const float f = static_cast<float>(focus_error_model(bs.focus_off));
+        const double p0 = push_pull_amplitude(bs.focus);
+        const auto& wob = d_wobble[bs.focus];
+        const double amp = d_cfg.layers[bs.focus].groove.amplitude_m;
+        const float* s = sp[b];
+        float* qa = quad[4 * b];
+        float* qb = quad[4 * b + 1];
+        float* qc = quad[4 * b + 2];
+        float* qd = quad[4 * b + 3];
+        const float p_const =
+            static_cast<float>(p0 * std::sin(2.0 * k_pi * bs.track_off / pitch));
+        int64_t cell = start[b];
+        for (size_t i = 0; i < n; i++) {
+            float p = p_const;
+            if (wob && p0 != 0.0) {
+                const double w = amp * wob->sample(static_cast<double>(cell) / d_sps);
+                p = static_cast<float>(p0 * std::sin(2.0 * k_pi * (bs.track_off - w) / pitch));
+            }
+            if (++cell == d_L)
+                cell = 0;
+            const float q = 0.25f * s[i];
+            qa[i] = q * (1.0f + f + p);
+            qb[i] = q * (1.0f - f - p);
+            qc[i] = q * (1.0f + f - p);
+            qd[i] = q * (1.0f - f + p);
+        }
+    }
 }
 
 double medium::state(int layer, int64_t cell) const

@@ -6,7 +6,9 @@
 #define ECDISC_KERNEL_MEDIUM_H
 
 #include "medium_config.h"
+#include "wobble_address.h"
 #include <array>
+#include <memory>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -60,6 +62,61 @@ namespace ecdisc {
  * the channel bit under the spot (a Gaussian hashed from the seed, the layer
  * and the bit: the same on every pass, as media noise is). The output does
  * not depend on how the samples are split into calls.
+ *
+ * Servo detector channels (optional: process_quadrants(); process() and its
+ * signal S are unchanged by everything below). Each beam has a lens offset
+ * state: a focus offset dz (defocus of the focal point in the medium from
+ * its focus layer, m, positive = focus behind the layer) and a tracking
+ * offset t (radial, from the centre of the simulated track, m, positive =
+ * outward, +x of lib/servo_signals.h). The focus layer's colour state and
+ * the signal S are those of the focused, on-track spot: the offsets change
+ * only how S is split over the quadrant detector A..D (the numbering of
+ * lib/servo_signals.h):
+ *     A = S/4 (1 + F + P)   B = S/4 (1 - F - P)
+ *     C = S/4 (1 + F - P)   D = S/4 (1 - F + P)
+ * so A + B + C + D = S, ((A+C) - (B+D))/S = F and ((A+D) - (B+C))/S = P.
+ *
+ * Focus error F (astigmatic method). The return beam passes an astigmatic
+ * element whose focal lines lie along the detector diagonals (u: the A-C
+ * diagonal, v: the B-D diagonal), separated by s = optics.astigmatism_m
+ * referred to the disc side; the detector sits at the circle of least
+ * confusion. The spot on the detector is modelled as an elliptical Gaussian
+ * whose rms widths along u and v grow from the focused spot's rms
+ * sigma0 = 0.21 lambda/NA (Gaussian fit to the Airy core) with the
+ * geometric divergence theta = tan(asin(NA/n))/2 (rms of the defocused
+ * disc of radius dz*tan(asin(NA/n)) used for the other layers):
+ *     sigma_u^2 ~ z0^2 + (dz + s/2)^2,  sigma_v^2 ~ z0^2 + (dz - s/2)^2,
+ *     z0 = sigma0/theta (the depth over which the focused core dominates).
+ * For a Gaussian with principal axes on the diagonals, the fraction of the
+ * light in the A, C quadrants (x y > 0) is 1/2 + asin(rho)/pi with rho the
+ * x-y correlation (sigma_u^2 - sigma_v^2)/(sigma_u^2 + sigma_v^2), hence the
+ * closed form
+ *     F(dz) = (2/pi) asin( dz s / (dz^2 + a^2) ),  a^2 = z0^2 + s^2/4.
+ * F is odd, zero at best focus, positive for dz > 0; its extremes
+ * +-(2/pi) asin(s/(2a)) lie at dz = +-a (peak-to-peak distance 2a), and it
+ * decays as s/dz beyond. Capture range: the full width between the two
+ * points outside the peaks where |F| has fallen to half its peak value,
+ * 2 dz_h with dz_h = (s/r + sqrt(s^2/r^2 - 4a^2))/2,
+ * r = sin(asin(s/(2a))/2). Defaults (405 nm, NA 0.85, n 1.6, s 1.6 um):
+ * z0 = 0.319 um, a = 0.861 um, peaks at +-0.861 um, peak value 0.758,
+ * capture range 5.12 um. (Groove: with the 0.32 um pitch q = 1.49 and
+ * O = 0.149; P0 = O at the depth lambda/(8n) = 31.6 nm.)
+ *
+ * Push-pull P. A grooved guide layer (claim 4; a layer's groove key) is a
+ * phase grating of period p = format.track_pitch_m and depth d. Scalar
+ * estimate for a groove of 50 % duty: the +-1st diffraction orders
+ * overlap the zeroth in the pupil over the area fraction
+ * O(q) = (2/pi)(acos(q/2) - (q/2) sqrt(1 - q^2/4)), q = lambda/(p NA)
+ * (0 for q >= 2), and interfere with it with the round-trip phase
+ * 4 pi n d/lambda, so
+ *     P = P0 sin(2 pi x/p),  P0 = sin(4 pi n d/lambda) O(q),
+ *     x = t - w(along),
+ * x the offset of the spot from the groove centre, w the wobble: the
+ * groove's radial displacement amplitude_m * wobble_address_modulator::
+ * sample(along) at the spot's along-track position in channel bits (cell
+ * (n mod L) + lead_b over sps), the words carrying the addresses
+ * {layer_address, track 0, segment 0, 1, ...} from position 0. P = 0 on a
+ * flat (data) layer. Noise is that of S, split with S.
  */
 class medium
 {
@@ -91,6 +148,28 @@ public:
     int focus_layer(int beam) const;
     void set_noise_scale(double scale);
     double noise_scale() const { return d_noise_scale; }
+
+    //! lens offsets of a beam (see the class comment); |metres| <= 1e-3
+    void set_focus_offset(int beam, double metres);
+    double focus_offset(int beam) const;
+    void set_tracking_offset(int beam, double metres);
+    double tracking_offset(int beam) const;
+    //! normalised astigmatic focus error F at a defocus (closed form above)
+    double focus_error_model(double defocus_m) const;
+    //! push-pull amplitude P0 of a layer's groove (0 for a flat layer)
+    double push_pull_amplitude(int layer) const;
+    //! radial displacement (m) of a layer's groove (wobble) at an
+    //! along-track position in channel bits (0 without wobble)
+    double groove_displacement(int layer, double along_bits) const;
+    //! along-track position of a beam at the next sample, channel bits
+    double along_bits(int beam) const;
+    /*! As process(), but the detector signal of beam b is split into the
+     *  four quadrants: quad[4 b + q][i], q = 0..3 for A, B, C, D (their sum
+     *  is process()'s signal up to float rounding; same noise). */
+    void process_quadrants(const float* const* power_mw,
+                           float* const* quad,
+                           size_t n,
+                           std::vector<std::pair<size_t, uint64_t>>* wraps = nullptr);
 
     int num_layers() const { return static_cast<int>(d_layers.size()); }
     int num_beams() const { return static_cast<int>(d_beams.size()); }
@@ -208,6 +287,8 @@ private:
     };
     struct beam_state {
         int focus = 0;
+        double focus_off = 0;    //!< defocus in the medium, m
+        double track_off = 0;    //!< radial offset from the track centre, m
         int64_t lead = 0;
         std::vector<window> win; //!< per layer (focus layer: the LSF tails)
     };
@@ -266,6 +347,10 @@ private:
     };
     const std::vector<double>& decays(layer_state& l, const float* p);
     gauss d_gauss;
+    //! per layer: the wobble of its groove (null: none); sample() caches
+    //! the current word, hence mutable
+    std::vector<std::shared_ptr<wobble_address_modulator>> d_wobble;
+    std::vector<std::vector<float>> d_qsum; //!< process_quadrants scratch
 };
 
 } // namespace ecdisc

@@ -71,7 +71,10 @@ medium_config parse_medium_yaml(const std::string& text, const std::string& sour
             "na", 0.0, c.optics.substrate_index, true, true, "in (0, substrate_index)");
         c.optics.detector_radius_m =
             m.number("detector_radius_m", 0.0, 1e-3, true, false, "in (0, 0.001]");
-        m.finish("wavelength_m, na, substrate_index, detector_radius_m");
+        if (m.has("astigmatism_m"))
+            c.optics.astigmatism_m =
+                m.number("astigmatism_m", 0.0, 1e-4, true, false, "in (0, 0.0001]");
+        m.finish("wavelength_m, na, substrate_index, detector_radius_m, astigmatism_m");
     }
     {
         mapping m(top.node("format", "a mapping"), source, "format");
@@ -80,7 +83,10 @@ medium_config parse_medium_yaml(const std::string& text, const std::string& sour
         c.format.velocity_m_s =
             m.number("velocity_m_s", 0.0, 100.0, true, false, "in (0, 100]");
         c.format.radius_m = m.number("radius_m", 0.0, 0.2, true, false, "in (0, 0.2]");
-        m.finish("channel_bit_m, velocity_m_s, radius_m");
+        if (m.has("track_pitch_m"))
+            c.format.track_pitch_m =
+                m.number("track_pitch_m", 0.0, 1e-5, true, false, "in (0, 1e-05]");
+        m.finish("channel_bit_m, velocity_m_s, radius_m, track_pitch_m");
     }
     {
         mapping m(top.node("thermal", "a mapping"), source, "thermal");
@@ -215,8 +221,28 @@ medium_config parse_medium_yaml(const std::string& text, const std::string& sour
                 else if (v != "false")
                     m.fail_value("spare", v, "must be true or false");
             }
+            if (m.has("groove")) {
+                const std::string gp = "layers[" + std::to_string(i) + "].groove";
+                mapping g(m.node("groove", "a mapping"), source, gp);
+                l.groove.present = true;
+                l.groove.depth_m =
+                    g.number("depth_m", 0.0, 1e-6, false, false, "in [0, 1e-06]");
+                if (g.has("wobble")) {
+                    mapping w(g.node("wobble", "a mapping"), source, gp + ".wobble");
+                    l.groove.wobble = true;
+                    l.groove.period_bits = w.integer("period_bits", 8, 1000);
+                    l.groove.amplitude_m =
+                        w.number("amplitude_m", 0.0, 1e-6, false, false, "in [0, 1e-06]");
+                    l.groove.layer_address = w.integer("layer_address", 0, 15);
+                    if (w.has("wobbles_per_unit"))
+                        l.groove.wobbles_per_unit = w.integer("wobbles_per_unit", 8, 64);
+                    w.finish("period_bits, amplitude_m, layer_address, wobbles_per_unit");
+                }
+                g.finish("depth_m, wobble");
+            }
             m.finish("name, material, reflectance_bleached, reflectance_coloured, "
-                     "transmittance_bleached, transmittance_coloured, spacer_m, spare");
+                     "transmittance_bleached, transmittance_coloured, spacer_m, spare, "
+                     "groove");
             c.layers.push_back(l);
         }
     }
@@ -280,7 +306,14 @@ bool operator==(const medium_config& a, const medium_config& b)
                x.reflectance_coloured == y.reflectance_coloured &&
                x.transmittance_bleached == y.transmittance_bleached &&
                x.transmittance_coloured == y.transmittance_coloured &&
-               x.spacer_m == y.spacer_m && x.spare == y.spare;
+               x.spacer_m == y.spacer_m && x.spare == y.spare &&
+               x.groove.present == y.groove.present &&
+               x.groove.depth_m == y.groove.depth_m &&
+               x.groove.wobble == y.groove.wobble &&
+               x.groove.period_bits == y.groove.period_bits &&
+               x.groove.wobbles_per_unit == y.groove.wobbles_per_unit &&
+               x.groove.amplitude_m == y.groove.amplitude_m &&
+               x.groove.layer_address == y.groove.layer_address;
     };
     auto vec_eq = [](const auto& x, const auto& y, const auto& eq) {
         if (x.size() != y.size())
@@ -297,6 +330,8 @@ bool operator==(const medium_config& a, const medium_config& b)
     return a.name == b.name && ao.wavelength_m == bo.wavelength_m && ao.na == bo.na &&
            ao.substrate_index == bo.substrate_index &&
            ao.detector_radius_m == bo.detector_radius_m &&
+           ao.astigmatism_m == bo.astigmatism_m &&
+           a.format.track_pitch_m == b.format.track_pitch_m &&
            a.format.channel_bit_m == b.format.channel_bit_m &&
            a.format.velocity_m_s == b.format.velocity_m_s &&
            a.format.radius_m == b.format.radius_m && at.ambient_k == bt.ambient_k &&

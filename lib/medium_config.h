@@ -18,12 +18,20 @@ struct medium_optics {
     double na = 0;
     double substrate_index = 0;
     double detector_radius_m = 0;
+    /*! focal-line separation of the astigmatic focus-error detector path,
+     *  referred to the disc side (defocus in the medium between the two
+     *  focus positions at which the detector sees a line); optional key,
+     *  default 1.6e-6 m. Used only by the quadrant detector outputs. */
+    double astigmatism_m = 1.6e-6;
 };
 
 struct medium_format {
     double channel_bit_m = 0;
     double velocity_m_s = 0;
     double radius_m = 0;
+    //! track pitch (optional key, default 0.32e-6 m): the period of the
+    //! push-pull in the tracking offset
+    double track_pitch_m = 0.32e-6;
 };
 
 struct medium_thermal {
@@ -64,6 +72,20 @@ struct medium_material {
  *  photochromic one, claim 14). */
 const std::vector<medium_material>& material_presets();
 
+/*! The groove of a guide layer (claim 4): optional per-layer key
+ *  groove: {depth_m: d, wobble: {period_bits: W, amplitude_m: a,
+ *  layer_address: K, wobbles_per_unit: U}} (wobble optional, and within it
+ *  wobbles_per_unit, default 8). A layer without it is a flat data layer. */
+struct medium_groove {
+    bool present = false;
+    double depth_m = 0;
+    bool wobble = false;
+    int period_bits = 69;
+    int wobbles_per_unit = 8;
+    double amplitude_m = 0;
+    int layer_address = 0; //!< the layer number the address words carry
+};
+
 struct medium_layer {
     std::string name;
     std::string material;
@@ -75,6 +97,7 @@ struct medium_layer {
     double spacer_m = 0; //!< distance to the next layer (away from the light)
     //! a spare layer (claim 10): colourable by voltage, never recorded
     bool spare = false;
+    medium_groove groove; //!< a grooved guide layer (optional key)
 };
 
 struct medium_noise {

@@ -240,5 +240,139 @@ class qa_medium_sim(gr_unittest.TestCase):
         self.assertEqual(medium.focus_layer(0), 0)
 
 
+    def run_quadrant(self, medium, powers):
+        """Runs a quadrant-mode medium: returns [[A, B, C, D] per beam] and
+        output 0's tags."""
+        sinks = []
+        for beam, p in enumerate(powers):
+            self.tb.connect(blocks.vector_source_f(p), (medium, beam))
+            for q in range(4):
+                snk = blocks.vector_sink_f()
+                self.tb.connect((medium, 4 * beam + q), snk)
+                sinks.append(snk)
+        self.tb.run()
+        data = [list(s.data()) for s in sinks]
+        return ([data[4 * b:4 * b + 4] for b in range(len(powers))],
+                sinks[0].tags())
+
+    def test_quadrant_mode_sums_to_sum_mode(self):
+        # same seed, same powers: A + B + C + D of each beam is the sum
+        # output (float rounding), with offsets set on both beams
+        rev = self.SPS * self.TRACK_BITS
+        powers = [[0.5 + 0.1 * (i % 3) for i in range(2 * rev)], [0.5] * (2 * rev)]
+        ref = self.run_medium(ecdisc.medium_sim("", self.SPS, self.TRACK_BITS,
+                                                [1, 0], [], 9), powers)
+        self.tb = gr.top_block()
+        quad = ecdisc.medium_sim("", self.SPS, self.TRACK_BITS, [1, 0], [], 9,
+                                 "quadrant")
+        self.assertEqual(quad.detector(), "quadrant")
+        quad.set_focus_offset(0, 0.5e-6)
+        quad.set_tracking_offset(1, 0.1e-6)
+        self.assertEqual(quad.focus_offset(0), 0.5e-6)
+        self.assertEqual(quad.tracking_offset(1), 0.1e-6)
+        chans, tags = self.run_quadrant(quad, powers)
+        for b in range(2):
+            a, bb, c, d = chans[b]
+            self.assertEqual(len(a), len(ref[b]))
+            for i in range(0, len(a), 13):
+                self.assertAlmostEqual(a[i] + bb[i] + c[i] + d[i], ref[b][i],
+                                       delta=1e-6 * abs(ref[b][i]) + 1e-9)
+        # beam 0's FES from the documented closed form (lib/medium.h), with
+        # the optics of media/default.yml read here
+        cfg = default_config()
+        lam, na, n = (float(cfg["optics"][k]) for k in ("wavelength_m", "na",
+                                                         "substrate_index"))
+        s = 1.6e-6  # default astigmatism_m
+        z0 = 0.21 * lam / na / (0.5 * math.tan(math.asin(na / n)))
+        dz = 0.5e-6
+        expect = 2 / math.pi * math.asin(dz * s / (dz * dz + z0 * z0 + s * s / 4))
+        a, bb, c, d = chans[0]
+        fes = (sum(a) + sum(c) - sum(bb) - sum(d)) / (sum(a) + sum(bb) + sum(c) + sum(d))
+        self.assertAlmostEqual(fes, expect, delta=1e-4)
+        # flat layers: no push-pull whatever the tracking offset
+        a, bb, c, d = chans[1]
+        pp = (sum(a) + sum(d) - sum(bb) - sum(c)) / (sum(a) + sum(bb) + sum(c) + sum(d))
+        self.assertAlmostEqual(pp, 0.0, delta=1e-6)
+        # position tags on output 0: every 4096 samples and at the wrap
+        pos = [(t.offset, t.value) for t in tags
+               if pmt.symbol_to_string(t.key) == "position"]
+        offsets = [o for o, _ in pos]
+        self.assertEqual(offsets, sorted(set(list(range(0, 2 * rev, 4096)) + [rev])))
+        lead = round(float(cfg["laser_array"][0]["along_track_m"]) / (
+            float(cfg["format"]["channel_bit_m"]) / self.SPS))
+        for o, v in pos:
+            self.assertEqual(pmt.to_long(pmt.dict_ref(v, pmt.intern("layer"),
+                                                      pmt.PMT_NIL)), 1)
+            self.assertEqual(pmt.to_double(pmt.dict_ref(v, pmt.intern("track"),
+                                                        pmt.PMT_NIL)), 0.0)
+            self.assertAlmostEqual(
+                pmt.to_double(pmt.dict_ref(v, pmt.intern("along_bits"), pmt.PMT_NIL)),
+                ((o + lead) % rev) / self.SPS, places=9)
+
+    def test_quadrant_push_pull_on_guide_layer(self):
+        # the guide layer of media/guide_layer_example.yml: PP at a quarter
+        # pitch is the scalar estimate sin(4 pi n d/lambda) O(lambda/(p NA))
+        import yaml
+        path = os.path.join(SOURCE_DIR, "media", "guide_layer_example.yml")
+        with open(path) as f:
+            cfg = yaml.safe_load(f)
+        lam, na, n = (float(cfg["optics"][k]) for k in ("wavelength_m", "na",
+                                                         "substrate_index"))
+        pitch = float(cfg["format"]["track_pitch_m"])
+        depth = float(cfg["layers"][0]["groove"]["depth_m"])
+        h = lam / (pitch * na) / 2
+        p0 = math.sin(4 * math.pi * n * depth / lam) * 2 / math.pi * (
+            math.acos(h) - h * math.sqrt(1 - h * h))
+        medium = ecdisc.medium_sim(path, 2, 1024, [0], [], 1, "quadrant")
+        medium.set_noise_scale(0)
+        medium.set_tracking_offset(0, pitch / 4)
+        medium.set_position_tag_interval(0)
+        chans, tags = self.run_quadrant(medium, [[0.5] * 2048])
+        a, b, c, d = chans[0]
+        # the wobble (amplitude w) modulates it by cos(2 pi w(t) / p):
+        # between p0 cos(2 pi w / p) and p0, and reaching both ends
+        w = float(cfg["layers"][0]["groove"]["wobble"]["amplitude_m"])
+        lo = p0 * math.cos(2 * math.pi * w / pitch)
+        pps = [(a[i] + d[i] - b[i] - c[i]) / (a[i] + b[i] + c[i] + d[i])
+               for i in range(2048)]
+        self.assertGreater(min(pps), lo - 1e-5)
+        self.assertLess(max(pps), p0 + 1e-5)
+        self.assertAlmostEqual(min(pps), lo, delta=0.1 * (p0 - lo))
+        self.assertAlmostEqual(max(pps), p0, delta=0.1 * (p0 - lo))
+        self.assertEqual([t for t in tags if pmt.symbol_to_string(t.key) == "position"],
+                         [])
+
+    def test_focus_message_offsets_and_bad_detector(self):
+        with self.assertRaisesRegex(ValueError, "detector = quad"):
+            ecdisc.medium_sim("", 4, 1024, [1, 0], [], 1, "quad")
+        medium = ecdisc.medium_sim("", 4, 1024, [1, 0], [], 1, "quadrant")
+        for i in range(2):
+            self.tb.connect(blocks.vector_source_f([0.5] * 4096, True), (medium, i))
+        for k in range(8):
+            self.tb.connect((medium, k), blocks.null_sink(gr.sizeof_float))
+        self.tb.start()
+        try:
+            port = pmt.intern("focus")
+            bad = pmt.make_dict()
+            bad = pmt.dict_add(bad, pmt.intern("beam"), pmt.from_long(1))
+            bad = pmt.dict_add(bad, pmt.intern("focus_offset_m"), pmt.from_double(1.0))
+            medium._post(port, bad)  # out of range: ignored
+            msg = pmt.make_dict()
+            msg = pmt.dict_add(msg, pmt.intern("beam"), pmt.from_long(1))
+            msg = pmt.dict_add(msg, pmt.intern("focus_offset_m"), pmt.from_double(-0.3e-6))
+            msg = pmt.dict_add(msg, pmt.intern("tracking_offset_m"),
+                               pmt.from_double(0.02e-6))
+            medium._post(port, msg)
+            deadline = time.time() + 10
+            while time.time() < deadline and medium.tracking_offset(1) != 0.02e-6:
+                time.sleep(0.01)
+        finally:
+            self.tb.stop()
+            self.tb.wait()
+        self.assertEqual(medium.focus_offset(1), -0.3e-6)
+        self.assertEqual(medium.tracking_offset(1), 0.02e-6)
+        self.assertEqual(medium.focus_layer(1), 0)
+        self.assertEqual(medium.focus_offset(0), 0.0)
+
 if __name__ == '__main__':
     gr_unittest.run(qa_medium_sim)

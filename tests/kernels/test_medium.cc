@@ -7,7 +7,10 @@
  */
 #include "medium.h"
 #include "medium_config.h"
+#include "servo_signals.h"
+#include "wobble_address.h"
 #include <gtest/gtest.h>
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <memory>
@@ -1035,4 +1038,373 @@ TEST(Medium, AssistShortensTimeToHalfWayBothDirections)
                 EXPECT_GT(t_off / t_on, 2.0) << assist_layer << " " << colouring;
             }
         }
+}
+
+// ---------------------------------------------------------------- servo detector channels
+
+namespace {
+
+//! the guide-layer example stack (media/guide_layer_example.yml)
+medium_config guide_layer() { return parse_medium_yaml(media_text("guide_layer_example.yml"), "guide"); }
+
+//! quadrant outputs of every beam over n samples at constant powers
+//! (q[4 b + k], k = A, B, C, D)
+std::vector<std::vector<float>> run_quad(medium& m, const std::vector<float>& p, size_t n)
+{
+    const int nb = m.num_beams();
+    std::vector<std::vector<float>> in(nb), q(4 * nb, std::vector<float>(n));
+    std::vector<const float*> ip(nb);
+    std::vector<float*> op(4 * nb);
+    for (int b = 0; b < nb; b++) {
+        in[b].assign(n, p[b]);
+        ip[b] = in[b].data();
+    }
+    for (int k = 0; k < 4 * nb; k++)
+        op[k] = q[k].data();
+    m.process_quadrants(ip.data(), op.data(), n);
+    return q;
+}
+
+//! mean normalised FES and PP of beam b over a quadrant run
+std::pair<double, double> fes_pp(const std::vector<std::vector<float>>& q, int b)
+{
+    double f = 0, p = 0, s = 0;
+    for (size_t i = 0; i < q[0].size(); i++) {
+        const double a = q[4 * b][i], bb = q[4 * b + 1][i], c = q[4 * b + 2][i],
+                     d = q[4 * b + 3][i];
+        f += (a + c) - (bb + d);
+        p += (a + d) - (bb + c);
+        s += a + bb + c + d;
+    }
+    return { f / s, p / s };
+}
+
+//! the astigmatic model's widths, from the optics
+struct astig {
+    double s, sigma0, theta, z0, a;
+    explicit astig(const medium_config& c)
+    {
+        s = c.optics.astigmatism_m;
+        sigma0 = 0.21 * c.optics.wavelength_m / c.optics.na;
+        theta = 0.5 * std::tan(std::asin(c.optics.na / c.optics.substrate_index));
+        z0 = sigma0 / theta;
+        a = std::sqrt(z0 * z0 + 0.25 * s * s);
+    }
+    //! reference FES: an elliptical Gaussian with its axes on the detector
+    //! diagonals, P(A + C) = P(|u| > |v|) by quadrature over u
+    double fes_reference(double dz) const
+    {
+        const double su = std::sqrt(sigma0 * sigma0 + theta * theta * (dz + s / 2) * (dz + s / 2));
+        const double sv = std::sqrt(sigma0 * sigma0 + theta * theta * (dz - s / 2) * (dz - s / 2));
+        const int n = 20000;
+        const double umax = 10 * su, du = umax / n;
+        double pac = 0;
+        for (int i = 0; i < n; i++) {
+            const double u = (i + 0.5) * du;
+            pac += 2 * std::exp(-u * u / (2 * su * su)) / (su * std::sqrt(2 * pi)) *
+                   std::erf(u / (sv * std::sqrt(2.0))) * du;
+        }
+        return 2 * pac - 1;
+    }
+};
+
+} // namespace
+
+TEST(MediumConfig, GuideLayerKeys)
+{
+    const auto d = default_medium();
+    EXPECT_EQ(d.optics.astigmatism_m, 1.6e-6);
+    EXPECT_EQ(d.format.track_pitch_m, 0.32e-6);
+    for (const auto& l : d.layers)
+        EXPECT_FALSE(l.groove.present);
+    const auto g = guide_layer();
+    ASSERT_EQ(g.layers.size(), 3u);
+    EXPECT_TRUE(g.layers[0].groove.present);
+    EXPECT_TRUE(g.layers[0].groove.wobble);
+    EXPECT_EQ(g.layers[0].groove.depth_m, 25e-9);
+    EXPECT_EQ(g.layers[0].groove.period_bits, 69);
+    EXPECT_EQ(g.layers[0].groove.wobbles_per_unit, 8);
+    EXPECT_EQ(g.layers[0].groove.amplitude_m, 10e-9);
+    EXPECT_EQ(g.layers[0].groove.layer_address, 0);
+    EXPECT_FALSE(g.layers[1].groove.present);
+    EXPECT_NE(g, parse_medium_yaml(edited_text(media_text("guide_layer_example.yml"),
+                                               "depth_m: 25e-9",
+                                               "depth_m: 30e-9"),
+                                   "g"));
+    const std::string t = media_text("guide_layer_example.yml");
+    EXPECT_TRUE(contains(rejection(edited_text(t, "depth_m: 25e-9", "depth_m: 2e-6")),
+                         "layers[0].groove.depth_m = 2e-6"))
+        << rejection(edited_text(t, "depth_m: 25e-9", "depth_m: 2e-6"));
+    EXPECT_TRUE(contains(rejection(edited_text(t, "period_bits: 69", "period_bits: 4")),
+                         "layers[0].groove.wobble.period_bits"));
+    EXPECT_TRUE(contains(rejection(edited_text(t, "layer_address: 0", "layer_address: 0, x: 1")),
+                         "x"));
+    EXPECT_TRUE(contains(rejection(edited_text(t, "astigmatism_m: 1.6e-6", "astigmatism_m: -1")),
+                         "optics.astigmatism_m = -1"));
+    EXPECT_TRUE(contains(rejection(edited_text(t, "track_pitch_m: 0.32e-6", "track_pitch_m: 0")),
+                         "format.track_pitch_m = 0"));
+}
+
+// The quadrants split the sum signal: A + B + C + D equals process()'s
+// output (same seed, same noise) on a written track, with offsets set.
+TEST(Medium, QuadrantSumEqualsSumOutput)
+{
+    for (const auto& c : { default_medium(), guide_layer() }) {
+        medium m1(c, 4, 1024, { 1, 0 }, {}, 5), m2(c, 4, 1024, { 1, 0 }, {}, 5);
+        for (auto* m : { &m1, &m2 })
+            for (int64_t k = 0; k < 1024; k += 7)
+                m->set_state(1, k * 4, 12, 1.0);
+        m2.set_focus_offset(0, 0.4e-6);
+        m2.set_tracking_offset(0, 0.05e-6);
+        m2.set_focus_offset(1, -0.7e-6);
+        m2.set_tracking_offset(1, -0.11e-6);
+        m2.set_focus_layer(1, 0);
+        m1.set_focus_layer(1, 0);
+        const size_t n = 6000;
+        std::vector<std::vector<float>> p(2, std::vector<float>(n));
+        for (size_t i = 0; i < n; i++) {
+            p[0][i] = 0.5f + 0.1f * (i % 5);
+            p[1][i] = 0.5f;
+        }
+        const auto s = run_profile(m1, p);
+        std::vector<std::vector<float>> q(8, std::vector<float>(n));
+        const float* ip[2] = { p[0].data(), p[1].data() };
+        std::vector<float*> op;
+        for (auto& v : q)
+            op.push_back(v.data());
+        m2.process_quadrants(ip, op.data(), n);
+        for (int b = 0; b < 2; b++)
+            for (size_t i = 0; i < n; i++) {
+                const float sum = q[4 * b][i] + q[4 * b + 1][i] + q[4 * b + 2][i] + q[4 * b + 3][i];
+                ASSERT_NEAR(sum, s[b][i], 4e-7f * std::fabs(s[b][i]) + 1e-9f) << b << " " << i;
+            }
+    }
+}
+
+// FES vs focus offset: the closed form matches an elliptical-Gaussian
+// quadrature; zero at best focus, odd, S-curve peak-to-peak distance 2a
+// and capture range from lambda, NA, n and the astigmatism within 20 %.
+TEST(Medium, AstigmaticFocusErrorSCurve)
+{
+    for (const double s : { 1.6e-6, 3.2e-6 }) {
+        const auto c = parse_medium_yaml(
+            edited(" detector_radius_m: 3.0e-6",
+                   " detector_radius_m: 3.0e-6\n  astigmatism_m: " + (s > 2e-6 ? std::string("3.2e-6") : std::string("1.6e-6"))),
+            "astig");
+        ASSERT_EQ(c.optics.astigmatism_m, s);
+        const astig ref(c);
+        medium m(c, 2, 256, { 0 }, {}, 1);
+        m.set_noise_scale(0);
+        const double step = 0.02e-6;
+        std::vector<double> dz, fes;
+        for (double z = -10e-6; z <= 10e-6 + 1e-12; z += step) {
+            m.set_focus_offset(0, z);
+            const auto q = run_quad(m, { 1.0f }, 64);
+            dz.push_back(z);
+            fes.push_back(fes_pp(q, 0).first);
+        }
+        const size_t mid = dz.size() / 2;
+        ASSERT_NEAR(dz[mid], 0.0, 1e-12);
+        EXPECT_NEAR(fes[mid], 0.0, 1e-6);
+        for (size_t k = 1; k <= mid; k++)
+            ASSERT_NEAR(fes[mid + k], -fes[mid - k], 1e-5) << dz[mid + k];
+        for (size_t k = 0; k < dz.size(); k += 50)
+            EXPECT_NEAR(fes[k], ref.fes_reference(dz[k]), 2e-3) << dz[k];
+        // the extremes
+        const size_t imax = std::max_element(fes.begin(), fes.end()) - fes.begin();
+        const size_t imin = std::min_element(fes.begin(), fes.end()) - fes.begin();
+        EXPECT_GT(dz[imax], 0.0); // positive for focus behind the layer
+        const double pp_dist = dz[imax] - dz[imin];
+        EXPECT_NEAR(pp_dist, 2 * ref.a, 0.2 * 2 * ref.a) << s;
+        // capture range: outer half-peak points
+        const double half = 0.5 * fes[imax];
+        size_t k = imax;
+        while (k + 1 < fes.size() && fes[k] > half)
+            k++;
+        const double capture = 2 * dz[k];
+        const double r = std::sin(std::asin(s / (2 * ref.a)) / 2);
+        const double dz_h = (s / r + std::sqrt(s * s / (r * r) - 4 * ref.a * ref.a)) / 2;
+        EXPECT_NEAR(capture, 2 * dz_h, 0.2 * 2 * dz_h) << s;
+        ASSERT_LT(dz_h, 10e-6);
+    }
+}
+
+// PP vs tracking offset on the grooved guide layer (wobble off):
+// sinusoidal with period = track pitch and the scalar amplitude
+// sin(4 pi n d / lambda) O(lambda/(p NA)); zero on a flat layer.
+TEST(Medium, PushPullSinusoidalInTrackingOffset)
+{
+    const auto c = parse_medium_yaml(edited_text(media_text("guide_layer_example.yml"),
+                                                 "amplitude_m: 10e-9",
+                                                 "amplitude_m: 0"),
+                                     "g");
+    const double pitch = c.format.track_pitch_m;
+    const double lam = c.optics.wavelength_m, na = c.optics.na;
+    const double h = lam / (pitch * na) / 2;
+    const double overlap = 2 / pi * (std::acos(h) - h * std::sqrt(1 - h * h));
+    const double p0 =
+        std::sin(4 * pi * c.optics.substrate_index * c.layers[0].groove.depth_m / lam) * overlap;
+    ASSERT_GT(p0, 0.05);
+    std::vector<double> t, pp, pp_flat;
+    medium m(c, 2, 256, { 0, 1 }, {}, 1);
+    m.set_noise_scale(0);
+    m.set_focus_offset(0, 0.3e-6); // the FES does not leak into the PP
+    for (int k = 0; k < 97; k++) {
+        const double x = -pitch + k * 2.5 * pitch / 96;
+        m.set_tracking_offset(0, x);
+        m.set_tracking_offset(1, x);
+        const auto q = run_quad(m, { 1.0f, 1.0f }, 32);
+        t.push_back(x);
+        pp.push_back(fes_pp(q, 0).second);
+        pp_flat.push_back(fes_pp(q, 1).second);
+    }
+    for (double v : pp_flat)
+        EXPECT_NEAR(v, 0.0, 1e-7);
+    // least-squares fit c1 sin + c2 cos + c3 for each trial period
+    auto fit = [&](double period, double& amp) {
+        double m11 = 0, m12 = 0, m22 = 0, y1 = 0, y2 = 0;
+        for (size_t i = 0; i < t.size(); i++) {
+            const double s1 = std::sin(2 * pi * t[i] / period), c1 = std::cos(2 * pi * t[i] / period);
+            m11 += s1 * s1;
+            m12 += s1 * c1;
+            m22 += c1 * c1;
+            y1 += s1 * pp[i];
+            y2 += c1 * pp[i];
+        }
+        const double det = m11 * m22 - m12 * m12;
+        const double a1 = (y1 * m22 - y2 * m12) / det, a2 = (m11 * y2 - m12 * y1) / det;
+        amp = std::hypot(a1, a2);
+        double r = 0;
+        for (size_t i = 0; i < t.size(); i++) {
+            const double e = pp[i] - a1 * std::sin(2 * pi * t[i] / period) -
+                             a2 * std::cos(2 * pi * t[i] / period);
+            r += e * e;
+        }
+        return r;
+    };
+    double best = 0, best_r = 1e300, amp = 0;
+    for (double period = 0.5 * pitch; period <= 2 * pitch; period += 0.001 * pitch) {
+        double a;
+        const double r = fit(period, a);
+        if (r < best_r) {
+            best_r = r;
+            best = period;
+            amp = a;
+        }
+    }
+    EXPECT_NEAR(best, pitch, 0.005 * pitch);
+    EXPECT_NEAR(amp, p0, 0.01 * p0);
+    EXPECT_LT(std::sqrt(best_r / t.size()), 1e-3 * p0);
+    // the sign: the outer half brighter for a spot outside the groove centre
+    // by a quarter pitch
+    m.set_tracking_offset(0, pitch / 4);
+    EXPECT_NEAR(fes_pp(run_quad(m, { 1.0f, 1.0f }, 32), 0).second, p0, 1e-4);
+}
+
+// The guide layer's wobble: the push-pull at zero tracking offset is
+// -P0 sin(2 pi w / p) with w the groove displacement of an independent
+// wobble modulator, and the wobble_address_decoder reads the address words.
+TEST(Medium, WobbleCarriesAddressWords)
+{
+    const auto c = guide_layer();
+    const ecdisc::wobble_format wf(69, 8);
+    const int64_t bits = 4 * wf.word_length_bits();
+    const double pitch = c.format.track_pitch_m;
+    const double p0 = [&] {
+        medium m(c, 1, 256, { 0 }, {}, 1);
+        return m.push_pull_amplitude(0);
+    }();
+    {
+        medium m(c, 1, bits, { 0 }, {}, 1);
+        m.set_noise_scale(0);
+        ecdisc::wobble_address start;
+        start.layer = 0;
+        ecdisc::wobble_address_modulator mod(wf, start);
+        const size_t n = 5000;
+        const auto q = run_quad(m, { 0.5f }, n);
+        const int64_t lead = m.lead_cells(0);
+        for (size_t i = 0; i < n; i += 7) {
+            const double w = 10e-9 * mod.sample(static_cast<double>(i + lead));
+            const double s = q[0][i] + q[1][i] + q[2][i] + q[3][i];
+            const double pp = ((q[0][i] + q[3][i]) - (q[1][i] + q[2][i])) / s;
+            ASSERT_NEAR(pp, -p0 * std::sin(2 * pi * w / pitch), 2e-6) << i;
+        }
+    }
+    // with the medium's noise: three revolutions through push_pull and the
+    // decoder. (The spot starts on a word boundary, lead 0: from some start
+    // phases, e.g. 27 bits into a word with this sign, the decoder's PLL did
+    // not lock on the noiseless normalised push-pull within 20 words.)
+    const auto c0 = parse_medium_yaml(edited_text(media_text("guide_layer_example.yml"),
+                                                  "along_track_m: 2.0e-6",
+                                                  "along_track_m: 0"),
+                                      "g0");
+    medium m(c0, 1, bits, { 0 }, {}, 7);
+    ASSERT_EQ(m.lead_cells(0), 0);
+    const size_t n = 3 * static_cast<size_t>(bits);
+    const auto q = run_quad(m, { 0.5f }, n);
+    std::vector<float> pp(n);
+    ecdisc::push_pull(q[0].data(), q[1].data(), q[2].data(), q[3].data(), pp.data(), n, 1e-6f);
+    ecdisc::wobble_address_decoder dec(wf, 1.0);
+    std::vector<ecdisc::wobble_word> words;
+    dec.process(pp.data(), n, words);
+    ASSERT_GE(words.size(), 6u) << "locked " << dec.locked() << " synced " << dec.synced()
+                                << " amplitude " << dec.amplitude() << " failed "
+                                << dec.words_failed() << " wobbles " << dec.wobbles()
+                                << " pp[100] " << pp[100] << " pp[120] " << pp[120];
+    const int64_t lead = m.lead_cells(0);
+    for (const auto& w : words) {
+        EXPECT_EQ(w.address.layer, 0);
+        EXPECT_EQ(w.address.track, 0);
+        // the word under the spot where it began: positions (i + lead) mod L
+        const int64_t pos = (static_cast<int64_t>(w.start_sample) + lead) % bits;
+        const int64_t word = (pos + wf.word_length_bits() / 2) / wf.word_length_bits() % 4;
+        EXPECT_EQ(w.address.segment, word) << w.start_sample;
+    }
+}
+
+// process_quadrants does not depend on how the samples are split (wobble
+// included), and the offsets are checked.
+TEST(Medium, QuadrantsAreChunkInvariantAndOffsetsChecked)
+{
+    const auto c = guide_layer();
+    const size_t n = 3 * 4 * 1024 + 77;
+    std::vector<float> p0(n, 0.5f), p1(n);
+    for (size_t i = 0; i < n; i++)
+        p1[i] = (i / 37) % 3 == 0 ? 0.8f : 0.5f;
+    auto run_split = [&](bool split) {
+        medium m(c, 4, 1024, { 0, 1 }, {}, 3);
+        m.set_tracking_offset(0, 0.03e-6);
+        m.set_focus_offset(1, -0.2e-6);
+        std::vector<std::vector<float>> q(8, std::vector<float>(n));
+        uint64_t r = 1;
+        for (size_t i = 0; i < n;) {
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            const size_t k = split ? std::min<size_t>(n - i, 1 + (r >> 33) % 500) : n - i;
+            const float* in[2] = { p0.data() + i, p1.data() + i };
+            float* out[8];
+            for (int j = 0; j < 8; j++)
+                out[j] = q[j].data() + i;
+            m.process_quadrants(in, out, k);
+            i += k;
+        }
+        return q;
+    };
+    EXPECT_EQ(run_split(false), run_split(true));
+    medium m(c, 4, 1024, { 0, 1 }, {}, 3);
+    auto invalid_message = [](auto f) -> std::string {
+        try {
+            f();
+        } catch (const std::invalid_argument& e) {
+            return e.what();
+        }
+        return "";
+    };
+    EXPECT_TRUE(contains(invalid_message([&] { m.set_focus_offset(0, 2e-3); }),
+                         "focus_offset_m = 0.002"));
+    EXPECT_TRUE(contains(invalid_message([&] { m.set_tracking_offset(2, 0.0); }), "beam = 2"));
+    EXPECT_TRUE(contains(invalid_message([&] { m.set_tracking_offset(1, NAN); }),
+                         "tracking_offset_m = nan"));
+    EXPECT_EQ(m.push_pull_amplitude(1), 0.0);
+    EXPECT_EQ(m.groove_displacement(1, 100.0), 0.0);
+    EXPECT_EQ(m.along_bits(0), static_cast<double>(m.lead_cells(0)) / 4);
 }

@@ -35,9 +35,24 @@ namespace ecdisc {
  * behind it, by the factors assist_speedup_for() reports. The built-in
  * default is a four-layer stack (media/default.yml).
  *
+ * Detector mode (the last make() argument): "sum" (default) gives one
+ * output per beam, the detector signal; "quadrant" gives four per beam,
+ * output 4 b + q the quadrant q = A, B, C, D of beam b (numbering of
+ * lib/servo_signals.h), whose sum is the "sum" signal: the quadrants carry
+ * the astigmatic focus error of the beam's focus offset and, on a grooved
+ * guide layer, the push-pull of its tracking offset and the groove wobble
+ * (model and formulas: lib/medium.h).
+ *
  * Message ports: "voltage" takes a dict {layer: int, volts: float};
- * "focus" takes {beam: int, layer: int}. Tags on output 0: "revolution"
- * (uint64) at each wrap; on every output at sample 0: "layer" (focus layer).
+ * "focus" takes {beam: int, layer: int, focus_offset_m: float,
+ * tracking_offset_m: float} (beam and at least one of the others). Tags on
+ * output 0: "revolution" (uint64) at each wrap; on every output at sample
+ * 0 and after a focus change: "layer" (focus layer of the output's beam).
+ * Position tags (quadrant mode by default every 4096 samples, and at each
+ * wrap; set_position_tag_interval): "position" on output 0, a dict
+ * {layer: long (focus layer of beam 0), track: double (tracking offset of
+ * beam 0 in track pitches, 0 = the simulated track), along_bits: double
+ * (beam 0's along-track position in channel bits)}.
  */
 class ECDISC_API medium_sim : virtual public gr::sync_block
 {
@@ -52,13 +67,29 @@ public:
      *        number of beams, inputs and outputs
      * \param layer_voltages electrode voltage per layer in V (empty: all 0 V)
      * \param seed seed of the noise generator
+     * \param detector "sum" (one output per beam) or "quadrant" (four per
+     *        beam: A, B, C, D)
      */
     static sptr make(const std::string& medium_file = "",
                      int sps = 4,
                      int track_bits = 65536,
                      const std::vector<int>& focus_layers = std::vector<int>{ 1, 0 },
                      const std::vector<double>& layer_voltages = std::vector<double>(),
-                     unsigned int seed = 1);
+                     unsigned int seed = 1,
+                     const std::string& detector = "sum");
+
+    //! "sum" or "quadrant"
+    virtual std::string detector() const = 0;
+    //! defocus of a beam's focal point from its focus layer (m, in the medium)
+    virtual void set_focus_offset(int beam, double metres) = 0;
+    virtual double focus_offset(int beam) const = 0;
+    //! radial offset of a beam from the track centre (m, positive outward)
+    virtual void set_tracking_offset(int beam, double metres) = 0;
+    virtual double tracking_offset(int beam) const = 0;
+    //! samples between "position" tags (0 = none; default 4096 in quadrant
+    //! mode, 0 in sum mode)
+    virtual void set_position_tag_interval(int samples) = 0;
+    virtual int position_tag_interval() const = 0;
 
     virtual void set_layer_voltage(int layer, double volts) = 0;
     virtual double layer_voltage(int layer) const = 0;

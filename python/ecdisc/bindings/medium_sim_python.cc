@@ -12,7 +12,7 @@
 /* BINDTOOL_GEN_AUTOMATIC(0)                                                       */
 /* BINDTOOL_USE_PYGCCXML(0)                                                        */
 /* BINDTOOL_HEADER_FILE(medium_sim.h)                                        */
-/* BINDTOOL_HEADER_FILE_HASH(1723bf4e175c4bfd95856643aa27e284)                     */
+/* BINDTOOL_HEADER_FILE_HASH(66818f563710c96bce93c4aa9d43c238)                     */
 /***********************************************************************************/
 
 #include <pybind11/complex.h>
@@ -44,7 +44,48 @@ void bind_medium_sim(py::module& m)
              py::arg("focus_layers") = std::vector<int>{ 1, 0 },
              py::arg("layer_voltages") = std::vector<double>(),
              py::arg("seed") = 1,
+             py::arg("detector") = "sum",
              D(medium_sim, make))
+
+
+        .def("detector", &medium_sim::detector, D(medium_sim, detector))
+
+
+        .def("set_focus_offset",
+             &medium_sim::set_focus_offset,
+             py::arg("beam"),
+             py::arg("metres"),
+             D(medium_sim, set_focus_offset))
+
+
+        .def("focus_offset",
+             &medium_sim::focus_offset,
+             py::arg("beam"),
+             D(medium_sim, focus_offset))
+
+
+        .def("set_tracking_offset",
+             &medium_sim::set_tracking_offset,
+             py::arg("beam"),
+             py::arg("metres"),
+             D(medium_sim, set_tracking_offset))
+
+
+        .def("tracking_offset",
+             &medium_sim::tracking_offset,
+             py::arg("beam"),
+             D(medium_sim, tracking_offset))
+
+
+        .def("set_position_tag_interval",
+             &medium_sim::set_position_tag_interval,
+             py::arg("samples"),
+             D(medium_sim, set_position_tag_interval))
+
+
+        .def("position_tag_interval",
+             &medium_sim::position_tag_interval,
+             D(medium_sim, position_tag_interval))
 
 
         .def("set_layer_voltage",

@@ -25,6 +25,27 @@ static const char* __doc_gr_ecdisc_medium_sim_medium_sim_1 = R"doc()doc";
 static const char* __doc_gr_ecdisc_medium_sim_make = R"doc()doc";
 
 
+static const char* __doc_gr_ecdisc_medium_sim_detector = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_set_focus_offset = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_focus_offset = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_set_tracking_offset = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_tracking_offset = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_set_position_tag_interval = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_position_tag_interval = R"doc()doc";
+
+
 static const char* __doc_gr_ecdisc_medium_sim_set_layer_voltage = R"doc()doc";
 
 
