@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "power_to_dac_impl.h"
+#include "stats_chunks.h"
 #include <gnuradio/io_signature.h>
 #include <stdexcept>
 
@@ -76,32 +77,27 @@ int power_to_dac_impl::work(int noutput_items,
     auto* out = static_cast<float*>(output_items[0]);
     const uint64_t start = nitems_written(0);
     std::lock_guard<std::mutex> lock(d_mutex);
-    size_t done = 0;
-    const size_t n = static_cast<size_t>(noutput_items);
-    while (done < n) {
-        // up to the next stats boundary, so each message counts exactly
-        size_t m = n - done;
-        if (d_stats_interval > 0)
-            m = std::min<uint64_t>(
-                m, d_stats_interval - d_kernel.samples() % d_stats_interval);
-        d_clip_starts.clear();
-        d_kernel.process(in + done, out + done, m, &d_clip_starts);
-        for (size_t i : d_clip_starts)
-            add_item_tag(0, start + done + i, k_clipped, pmt::PMT_T);
-        if (!d_warned && !d_clip_starts.empty()) {
-            d_warned = true;
-            d_logger->warn(
-                "channel {:s}: laser power outside the calibration ({:g}..{:g} mW) from "
-                "sample {:d} on: clipped to the end points (counted; reported once)",
-                d_kernel.channel().name,
-                d_kernel.min_power_mw(),
-                d_kernel.max_power_mw(),
-                start + done + d_clip_starts.front());
-        }
-        done += m;
-        if (d_stats_interval > 0 && d_kernel.samples() % d_stats_interval == 0)
-            publish_stats();
-    }
+    in_stats_chunks(
+        static_cast<size_t>(noutput_items),
+        d_stats_interval,
+        [this] { return d_kernel.samples(); },
+        [&](size_t done, size_t m) {
+            d_clip_starts.clear();
+            d_kernel.process(in + done, out + done, m, &d_clip_starts);
+            for (size_t i : d_clip_starts)
+                add_item_tag(0, start + done + i, k_clipped, pmt::PMT_T);
+            if (!d_warned && !d_clip_starts.empty()) {
+                d_warned = true;
+                d_logger->warn(
+                    "channel {:s}: laser power outside the calibration ({:g}..{:g} mW) from "
+                    "sample {:d} on: clipped to the end points (counted; reported once)",
+                    d_kernel.channel().name,
+                    d_kernel.min_power_mw(),
+                    d_kernel.max_power_mw(),
+                    start + done + d_clip_starts.front());
+            }
+        },
+        [this] { publish_stats(); });
     return noutput_items;
 }
 
