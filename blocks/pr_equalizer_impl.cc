@@ -14,10 +14,12 @@ pr_equalizer::sptr pr_equalizer::make(const std::vector<double>& target,
                                       double mu,
                                       const std::string& mode,
                                       int train_delay,
-                                      double leakage)
+                                      double leakage,
+                                      int update_every,
+                                      const std::vector<double>& initial_taps)
 {
     return gnuradio::make_block_sptr<pr_equalizer_impl>(
-        target, n_taps, mu, mode, train_delay, leakage);
+        target, n_taps, mu, mode, train_delay, leakage, update_every, initial_taps);
 }
 
 namespace {
@@ -31,12 +33,14 @@ pr_equalizer_impl::pr_equalizer_impl(const std::vector<double>& target,
                                      double mu,
                                      const std::string& mode,
                                      int train_delay,
-                                     double leakage)
-    : gr::sync_block(
-          "pr_equalizer",
-          gr::io_signature::makev(1, 2, std::vector<int>{ sizeof(float), sizeof(uint8_t) }),
-          gr::io_signature::make(1, 1, sizeof(float))),
-      d_kernel(target, n_taps, mu, mode, train_delay, leakage)
+                                     double leakage,
+                                     int update_every,
+                                     const std::vector<double>& initial_taps)
+    : gr::sync_block("pr_equalizer",
+                     gr::io_signature::makev(
+                         1, 2, std::vector<int>{ sizeof(float), sizeof(uint8_t) }),
+                     gr::io_signature::make(1, 1, sizeof(float))),
+      d_kernel(target, n_taps, mu, mode, train_delay, leakage, update_every, initial_taps)
 {
     set_history(static_cast<unsigned>(n_taps)); // the kernel reads it in place
     message_port_register_in(k_control);
@@ -62,7 +66,8 @@ void pr_equalizer_impl::handle_control(const pmt::pmt_t& msg)
     const pmt::pmt_t m = pmt::dict_ref(msg, k_mode, pmt::PMT_NIL);
     if (m != pmt::PMT_NIL) {
         if (!pmt::is_symbol(m)) {
-            d_logger->error("control: mode must be a string, got {}", pmt::write_string(m));
+            d_logger->error("control: mode must be a string, got {}",
+                            pmt::write_string(m));
         } else {
             try {
                 d_kernel.set_mode(pmt::symbol_to_string(m));
@@ -78,7 +83,8 @@ void pr_equalizer_impl::handle_control(const pmt::pmt_t& msg)
         else if (pmt::is_integer(f))
             d_kernel.set_frozen(pmt::to_long(f) != 0);
         else
-            d_logger->error("control: freeze must be a bool, got {}", pmt::write_string(f));
+            d_logger->error("control: freeze must be a bool, got {}",
+                            pmt::write_string(f));
     }
 }
 
@@ -89,8 +95,9 @@ int pr_equalizer_impl::work(int noutput_items,
     // With history n_taps, each input starts with n_taps - 1 past items.
     const size_t past = history() - 1;
     const auto* in = static_cast<const float*>(input_items[0]);
-    const auto* train =
-        input_items.size() > 1 ? static_cast<const uint8_t*>(input_items[1]) + past : nullptr;
+    const auto* train = input_items.size() > 1
+                            ? static_cast<const uint8_t*>(input_items[1]) + past
+                            : nullptr;
     auto* out = static_cast<float*>(output_items[0]);
     std::lock_guard<std::mutex> lock(d_mutex);
     d_kernel.process_history(in, train, out, static_cast<size_t>(noutput_items));
@@ -149,6 +156,18 @@ void pr_equalizer_impl::set_mu(double mu)
 {
     std::lock_guard<std::mutex> lock(d_mutex);
     d_kernel.set_mu(mu);
+}
+
+int pr_equalizer_impl::update_every() const
+{
+    std::lock_guard<std::mutex> lock(d_mutex);
+    return d_kernel.update_every();
+}
+
+void pr_equalizer_impl::set_update_every(int update_every)
+{
+    std::lock_guard<std::mutex> lock(d_mutex);
+    d_kernel.set_update_every(update_every);
 }
 
 } // namespace ecdisc

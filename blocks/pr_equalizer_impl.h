@@ -20,7 +20,9 @@ public:
                       double mu,
                       const std::string& mode,
                       int train_delay,
-                      double leakage);
+                      double leakage,
+                      int update_every,
+                      const std::vector<double>& initial_taps);
 
     bool check_topology(int ninputs, int noutputs) override;
     int work(int noutput_items,
@@ -36,6 +38,8 @@ public:
     void set_mode(const std::string& mode) override;
     double mu() const override;
     void set_mu(double mu) override;
+    int update_every() const override;
+    void set_update_every(int update_every) override;
 
 private:
     void handle_control(const pmt::pmt_t& msg);

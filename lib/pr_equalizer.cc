@@ -22,7 +22,8 @@ constexpr int LANES = 8;
 
 typedef float v8f __attribute__((vector_size(32)));
 
-[[noreturn]] void bad(const std::string& name, const std::string& value, const char* allowed)
+[[noreturn]] void
+bad(const std::string& name, const std::string& value, const char* allowed)
 {
     throw std::invalid_argument(name + " = " + value + ": " + allowed);
 }
@@ -109,11 +110,83 @@ void fir_block_base(const float* b, const float* wr, int nt, float* out, size_t 
 //! the FIR for this CPU (AVX2 + FMA when present)
 void fir_block(const float* b, const float* wr, int nt, float* out, size_t n)
 {
-    static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    static const bool avx2 =
+        __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
     if (avx2)
         fir_block_avx2(b, wr, nt, out, n);
     else
         fir_block_base(b, wr, nt, out, n);
+}
+
+/* FIR of a short segment (the outputs between two LMS updates): groups of
+ * W outputs, four accumulators over the taps (m mod 4) so the FMA chains
+ * overlap. Every output is computed in the same operation order whatever
+ * its position in a group or segment (the scalar tail mirrors the lanes), so
+ * the results do not depend on how the stream is chunked. b holds n + nt - 1
+ * samples, wr the taps reversed. */
+template <typename V>
+inline __attribute__((always_inline)) void
+fir_seg_t(const float* b, const float* wr, int nt, float* out, size_t n)
+{
+    constexpr size_t W = sizeof(V) / sizeof(float);
+    size_t i = 0;
+    for (; i + W <= n; i += W) {
+        V a0 = {}, a1 = {}, a2 = {}, a3 = {};
+        const float* p = b + i;
+        int m = 0;
+        for (; m + 4 <= nt; m += 4) {
+            a0 += wr[m] * loadv<V>(p + m);
+            a1 += wr[m + 1] * loadv<V>(p + m + 1);
+            a2 += wr[m + 2] * loadv<V>(p + m + 2);
+            a3 += wr[m + 3] * loadv<V>(p + m + 3);
+        }
+        if (m < nt)
+            a0 += wr[m] * loadv<V>(p + m);
+        if (m + 1 < nt)
+            a1 += wr[m + 1] * loadv<V>(p + m + 1);
+        if (m + 2 < nt)
+            a2 += wr[m + 2] * loadv<V>(p + m + 2);
+        const V s = (a0 + a1) + (a2 + a3);
+        std::memcpy(out + i, &s, sizeof(V));
+    }
+    for (; i < n; i++) {
+        float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
+        const float* p = b + i;
+        int m = 0;
+        for (; m + 4 <= nt; m += 4) {
+            a0 += wr[m] * p[m];
+            a1 += wr[m + 1] * p[m + 1];
+            a2 += wr[m + 2] * p[m + 2];
+            a3 += wr[m + 3] * p[m + 3];
+        }
+        if (m < nt)
+            a0 += wr[m] * p[m];
+        if (m + 1 < nt)
+            a1 += wr[m + 1] * p[m + 1];
+        if (m + 2 < nt)
+            a2 += wr[m + 2] * p[m + 2];
+        out[i] = (a0 + a1) + (a2 + a3);
+    }
+}
+
+__attribute__((target("avx2,fma"))) void
+fir_seg_avx2(const float* b, const float* wr, int nt, float* out, size_t n)
+{
+    fir_seg_t<v8f>(b, wr, nt, out, n);
+}
+
+void fir_seg_base(const float* b, const float* wr, int nt, float* out, size_t n)
+{
+    fir_seg_t<v4f>(b, wr, nt, out, n);
+}
+
+typedef void (*fir_fn)(const float*, const float*, int, float*, size_t);
+
+//! the segment FIR for this CPU
+fir_fn fir_seg_for_cpu()
+{
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? fir_seg_avx2
+                                                                           : fir_seg_base;
 }
 
 //! dot product of nt taps with x, nt padded to whole lanes (pad taps are 0)
@@ -135,7 +208,9 @@ pr_equalizer::pr_equalizer(const std::vector<double>& target,
                            double mu,
                            const std::string& mode,
                            int train_delay,
-                           double leakage)
+                           double leakage,
+                           int update_every,
+                           const std::vector<double>& initial_taps)
     : d_target(target), d_n(n_taps), d_mu(mu), d_delay(train_delay), d_leak(leakage)
 {
     if (target.empty() || target.size() > 7) {
@@ -164,10 +239,21 @@ pr_equalizer::pr_equalizer(const std::vector<double>& target,
     if (!(leakage >= 0.0 && leakage <= 1.0))
         bad("leakage", num(leakage), "must be in [0, 1]");
     set_mode(mode);
+    set_update_every(update_every);
 
     const int np = (n_taps + LANES - 1) / LANES * LANES;
     d_wr.assign(np, 0.0f);
     d_wr[(n_taps - 1) / 2] = 1.0f;
+    if (!initial_taps.empty()) {
+        if (initial_taps.size() != static_cast<size_t>(n_taps))
+            bad("initial_taps",
+                std::to_string(initial_taps.size()) + " values",
+                "must have n_taps values, or none (centre spike)");
+        for (double t : initial_taps)
+            if (!std::isfinite(t))
+                bad("initial_taps", num(t), "values must be finite");
+        set_taps(initial_taps);
+    }
     // N-1 history + chunk + slack for the padded dot product
     d_buf.assign(n_taps - 1 + CHUNK + LANES, 0.0f);
 
@@ -181,6 +267,8 @@ pr_equalizer::pr_equalizer(const std::vector<double>& target,
         lv.insert(static_cast<float>(v));
     }
     d_levels.assign(lv.begin(), lv.end());
+    for (size_t k = 0; k + 1 < d_levels.size(); k++)
+        d_mid.push_back(0.5f * (d_levels[k] + d_levels[k + 1]));
     d_ha.assign(static_cast<size_t>(d_delay) + L, -1.0f);
 }
 
@@ -189,6 +277,14 @@ void pr_equalizer::set_mu(double mu)
     if (!(mu > 0.0 && mu <= 0.1))
         bad("mu", num(mu), "must be in (0, 0.1]");
     d_mu = mu;
+}
+
+void pr_equalizer::set_update_every(int update_every)
+{
+    if (update_every < 1 || update_every > 1024)
+        bad("update_every", std::to_string(update_every), "must be 1..1024");
+    d_every = update_every;
+    d_phase = std::min(d_phase, update_every - 1);
 }
 
 std::string pr_equalizer::mode() const
@@ -224,8 +320,7 @@ std::vector<double> pr_equalizer::taps() const
 void pr_equalizer::set_taps(const std::vector<double>& taps)
 {
     if (taps.size() != static_cast<size_t>(d_n))
-        bad("taps", std::to_string(taps.size()) + " values",
-            "must have n_taps values");
+        bad("taps", std::to_string(taps.size()) + " values", "must have n_taps values");
     for (double t : taps)
         if (!std::isfinite(t))
             bad("taps", num(t), "values must be finite");
@@ -244,10 +339,19 @@ float pr_equalizer::slice(float y) const
     return (hi - y) < (y - lo) ? hi : lo;
 }
 
+float pr_equalizer::slice_midpoints(float y) const
+{
+    size_t k = 0;
+    for (const float m : d_mid)
+        k += y > m;
+    return d_levels[k];
+}
+
 void pr_equalizer::push_train(uint8_t b)
 {
     d_ha[d_ha_pos] = b ? 1.0f : -1.0f;
-    d_ha_pos = (d_ha_pos + 1) % d_ha.size();
+    if (++d_ha_pos == d_ha.size())
+        d_ha_pos = 0;
     d_ha_count++;
 }
 
@@ -265,14 +369,20 @@ float pr_equalizer::train_reference() const
     return d;
 }
 
-void pr_equalizer::filter(const float* b, size_t avail, const uint8_t* train, float* out, size_t c)
+void pr_equalizer::filter(
+    const float* b, size_t avail, const uint8_t* train, float* out, size_t c)
 {
     const bool adapt = !d_frozen && (d_mode == mode_t::dd || train != nullptr);
     if (!adapt) {
         fir_block(b, d_wr.data(), d_n, out, c);
+        d_phase = static_cast<int>((static_cast<size_t>(d_phase) + c) % d_every);
         if (train)
             for (size_t i = 0; i < c; i++)
                 push_train(train[i]);
+        return;
+    }
+    if (d_every > 1) {
+        filter_decimated(b, train, out, c);
         return;
     }
     const int np = static_cast<int>(d_wr.size());
@@ -306,7 +416,9 @@ void pr_equalizer::filter(const float* b, size_t avail, const uint8_t* train, fl
             d = slice(y);
         }
         const float e = d - y;
-        const double a = std::max(mse_alpha, 1.0 / static_cast<double>(++d_mse_count));
+        // max(mse_alpha, 1 / count), no division once count >= 1 / mse_alpha
+        const double a =
+            ++d_mse_count < 1000 ? 1.0 / static_cast<double>(d_mse_count) : mse_alpha;
         d_mse += a * (static_cast<double>(e) * e - d_mse);
         const float g = mu * e;
         if (leaky)
@@ -315,6 +427,57 @@ void pr_equalizer::filter(const float* b, size_t avail, const uint8_t* train, fl
         else
             for (int m = 0; m < d_n; m++)
                 wr[m] += g * x[m];
+    }
+}
+
+void pr_equalizer::update(const float* x, float y, float d)
+{
+    const float e = d - y;
+    // max(mse_alpha, 1 / count), no division once count >= 1 / mse_alpha
+    const double a =
+        ++d_mse_count < 1000 ? 1.0 / static_cast<double>(d_mse_count) : mse_alpha;
+    d_mse += a * (static_cast<double>(e) * e - d_mse);
+    const float g = static_cast<float>(d_mu) * e;
+    float* wr = d_wr.data();
+    if (d_leak > 0.0) {
+        const float lk = static_cast<float>(1.0 - d_mu * d_leak);
+        for (int m = 0; m < d_n; m++)
+            wr[m] = lk * wr[m] + g * x[m];
+    } else {
+        for (int m = 0; m < d_n; m++)
+            wr[m] += g * x[m];
+    }
+}
+
+void pr_equalizer::filter_decimated(const float* b,
+                                    const uint8_t* train,
+                                    float* out,
+                                    size_t c)
+{
+    // Segments end at an update sample (or at the end of the call): the
+    // taps are fixed within one, so it is filtered as a block, then the last
+    // sample's error updates the taps for the next.
+    static const fir_fn fir_seg = fir_seg_for_cpu();
+    const bool training = d_mode == mode_t::train;
+    size_t i = 0;
+    while (i < c) {
+        const size_t seg = std::min(static_cast<size_t>(d_every - d_phase), c - i);
+        fir_seg(b + i, d_wr.data(), d_n, out + i, seg);
+        if (training)
+            for (size_t k = i; k < i + seg; k++)
+                push_train(train[k]);
+        d_phase += static_cast<int>(seg);
+        i += seg;
+        if (d_phase < d_every)
+            continue; // call ended before the update sample
+        d_phase = 0;
+        const size_t u = i - 1;
+        if (training) {
+            if (train_ready())
+                update(b + u, out[u], train_reference());
+        } else {
+            update(b + u, out[u], slice_midpoints(out[u]));
+        }
     }
 }
 
@@ -335,7 +498,10 @@ void pr_equalizer::process(const float* in, const uint8_t* train, float* out, si
     }
 }
 
-void pr_equalizer::process_history(const float* x, const uint8_t* train, float* out, size_t n)
+void pr_equalizer::process_history(const float* x,
+                                   const uint8_t* train,
+                                   float* out,
+                                   size_t n)
 {
     filter(x, n + static_cast<size_t>(d_n) - 1, train, out, n);
 }

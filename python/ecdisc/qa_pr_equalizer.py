@@ -152,5 +152,58 @@ class qa_pr_equalizer(gr_unittest.TestCase):
             eq.set_taps([1, 2, 3])
 
 
+    def test_update_every_one_is_the_default(self):
+        # update_every = 1 is the every-sample LMS of before: the same
+        # flowgraph with the default and with an explicit 1 gives the same
+        # output to the bit; update_every = 8 gives another one.
+        b = levels(20000, 5)
+        outs = []
+        for extra in ((), (1,), (8,)):
+            self.tb = gr.top_block()
+            eq = ecdisc.pr_equalizer(PR1221, 15, 0.005, "train", DELAY, 1e-3, *extra)
+            outs.append(self.flowgraph(eq, b))
+            self.assertEqual(eq.update_every(), extra[0] if extra else 1)
+        self.assertTrue(np.array_equal(outs[0], outs[1]))
+        self.assertFalse(np.array_equal(outs[0], outs[2]))
+        # the first 8 outputs come before any update: identical
+        self.assertTrue(np.array_equal(outs[0][:8], outs[2][:8]))
+
+    def test_update_every_8_trains_to_target(self):
+        # As test_training_approaches_target with the update on every 8th
+        # sample: 8x the record (1.6M symbols) at the same mu reaches the
+        # same MSE bound over the last 50k.
+        b = levels(1600000, 1)
+        eq = ecdisc.pr_equalizer(PR1221, 15, 0.002, "train", DELAY, 0.0, 8)
+        y = self.flowgraph(eq, b)
+        d = target(b, PR1221, DELAY)
+        err = (y - d)[-50000:]
+        mse = float(np.mean(err * err))
+        self.assertLess(mse, 0.02)
+        self.assertLess(float(np.max(np.abs(err))), 1.0)
+        self.assertAlmostEqual(eq.mse(), mse, delta=0.5 * mse)
+
+    def test_initial_taps_and_bad_update_every(self):
+        w0 = [0.0] * 6 + [1.0, 2.0, 2.0, 1.0] + [0.0] * 5
+        eq = ecdisc.pr_equalizer(PR1221, 15, 0.002, "frozen", -1, 0.0, 4, w0)
+        self.assertEqual(list(eq.taps()), w0)
+        self.assertEqual(eq.update_every(), 4)
+        eq.set_update_every(16)
+        self.assertEqual(eq.update_every(), 16)
+        # frozen with the initial taps: the FIR of w0
+        x = np.random.default_rng(9).normal(0, 1, 1000).astype(np.float32)
+        src = blocks.vector_source_f(x.tolist())
+        snk = blocks.vector_sink_f()
+        self.tb.connect(src, eq, snk)
+        self.tb.run()
+        want = np.convolve(x, w0)[:len(x)]
+        np.testing.assert_allclose(np.array(snk.data()), want, rtol=1e-5, atol=1e-5)
+        with self.assertRaisesRegex(ValueError, "update_every = 0: must be 1..1024"):
+            ecdisc.pr_equalizer(PR1221, 15, 0.002, "dd", -1, 0.0, 0)
+        with self.assertRaisesRegex(ValueError, "update_every = 2000"):
+            eq.set_update_every(2000)
+        with self.assertRaisesRegex(ValueError, "initial_taps = 3 values"):
+            ecdisc.pr_equalizer(PR1221, 15, 0.002, "dd", -1, 0.0, 1, [1, 2, 3])
+
+
 if __name__ == '__main__':
     gr_unittest.run(qa_pr_equalizer)

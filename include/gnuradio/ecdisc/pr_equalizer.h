@@ -30,6 +30,11 @@ namespace ecdisc {
  * "dd" (decision directed: d = the ideal PR level, i.e. a sum of +-h[j],
  * nearest to y), "frozen" (no update, pure FIR).
  *
+ * update_every U: the error and the tap update happen on every U-th sample
+ * only (taps fixed in between, so the U samples are filtered as one vector
+ * block); 1 = every sample. initial_taps: n_taps values to start from
+ * (e.g. the target at the centre), or empty for the centre spike.
+ *
  * Message port "control": a dict with {freeze: bool} and/or
  * {mode: "train"|"dd"|"frozen"} (mode first, then freeze).
  */
@@ -45,13 +50,18 @@ public:
      * \param mode "train", "dd" or "frozen"
      * \param train_delay training delay in samples, 0..1024, -1: (n_taps-1)/2
      * \param leakage tap leakage, 0..1
+     * \param update_every LMS update on every update_every-th sample, 1..1024
+     * \param initial_taps n_taps starting taps, or empty: centre spike
      */
-    static sptr make(const std::vector<double>& target = std::vector<double>{ 1, 2, 2, 1 },
-                     int n_taps = 15,
-                     double mu = 0.002,
-                     const std::string& mode = "dd",
-                     int train_delay = -1,
-                     double leakage = 0.0);
+    static sptr
+    make(const std::vector<double>& target = std::vector<double>{ 1, 2, 2, 1 },
+         int n_taps = 15,
+         double mu = 0.002,
+         const std::string& mode = "dd",
+         int train_delay = -1,
+         double leakage = 0.0,
+         int update_every = 1,
+         const std::vector<double>& initial_taps = std::vector<double>());
 
     //! current taps w[k], k = delay in samples
     virtual std::vector<double> taps() const = 0;
@@ -66,6 +76,9 @@ public:
     virtual void set_mode(const std::string& mode) = 0;
     virtual double mu() const = 0;
     virtual void set_mu(double mu) = 0;
+    virtual int update_every() const = 0;
+    //! 1..1024
+    virtual void set_update_every(int update_every) = 0;
 };
 
 } // namespace ecdisc

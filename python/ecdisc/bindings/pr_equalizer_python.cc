@@ -12,7 +12,7 @@
 /* BINDTOOL_GEN_AUTOMATIC(0)                                                       */
 /* BINDTOOL_USE_PYGCCXML(0)                                                        */
 /* BINDTOOL_HEADER_FILE(pr_equalizer.h)                                        */
-/* BINDTOOL_HEADER_FILE_HASH(1dcf8fa240dc330e137121c36a645a10)                     */
+/* BINDTOOL_HEADER_FILE_HASH(dfc55993abb0713ea73f0cbbd6487b86)                     */
 /***********************************************************************************/
 
 #include <pybind11/complex.h>
@@ -44,6 +44,8 @@ void bind_pr_equalizer(py::module& m)
              py::arg("mode") = "dd",
              py::arg("train_delay") = -1,
              py::arg("leakage") = 0.,
+             py::arg("update_every") = 1,
+             py::arg("initial_taps") = std::vector<double>(),
              D(pr_equalizer, make))
 
 
@@ -81,6 +83,15 @@ void bind_pr_equalizer(py::module& m)
 
 
         .def("set_mu", &pr_equalizer::set_mu, py::arg("mu"), D(pr_equalizer, set_mu))
+
+
+        .def("update_every", &pr_equalizer::update_every, D(pr_equalizer, update_every))
+
+
+        .def("set_update_every",
+             &pr_equalizer::set_update_every,
+             py::arg("update_every"),
+             D(pr_equalizer, set_update_every))
 
         ;
 }

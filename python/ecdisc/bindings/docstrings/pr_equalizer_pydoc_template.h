@@ -50,3 +50,9 @@ static const char* __doc_gr_ecdisc_pr_equalizer_mu = R"doc()doc";
 
 
 static const char* __doc_gr_ecdisc_pr_equalizer_set_mu = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_pr_equalizer_update_every = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_pr_equalizer_set_update_every = R"doc()doc";
