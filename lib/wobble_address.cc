@@ -15,6 +15,12 @@ constexpr double k_two_pi = 6.283185307179586476925286766559;
 constexpr double k_acq_bw = 0.03; // PLL noise bandwidth while unlocked, of the wobble rate
 constexpr double k_lock_on = 0.2;  // lock indicator thresholds (see the header)
 constexpr double k_lock_off = 0.1;
+// wobble-boundary ambiguity: the NCO is turned by half a cycle when the
+// half-cycle-shifted correlation exceeds the aligned one by this factor
+constexpr double k_flip_ratio = 1.02;
+constexpr int k_flip_hold = 64; // wobbles between turns (running means settle)
+// least data-unit structure (see unit_structure) of a word-sync candidate
+constexpr double k_min_structure = 0.35;
 
 void check_range(const char* name, double v, double lo, double hi, const char* what)
 {
@@ -248,6 +254,10 @@ void wobble_address_decoder::process(const float* in, size_t n, std::vector<wobb
         d_Q += x * d_c;
         d_n++;
         d_theta += d_w;
+        if (!d_half && d_theta >= 0.5 * k_two_pi) {
+            d_I1 = d_I; // first half of the cycle done
+            d_half = true;
+        }
         const double c = d_c * d_cw - d_s * d_sw;
         d_s = d_s * d_cw + d_c * d_sw;
         d_c = c;
@@ -271,11 +281,37 @@ double wobble_address_decoder::sync_score(uint64_t start) const
     return norm > 0.0 ? s / norm : 0.0;
 }
 
+double wobble_address_decoder::unit_structure(uint64_t start) const
+{
+    // In a data unit exactly one of the pairs {2,3}, {4,5} is marked: the
+    // bit decision x = v4 + v5 - v2 - v3 is +-4 A and s = v2 + v3 + v4 + v5
+    // is 0. A start off by a part of a unit reads other wobbles there
+    // (e.g. off by half a unit with U = 8: x = -2 A, s = 2 A for every
+    // bit; off into the plain carrier of a long unit: x = 0, s = 4 A), and
+    // such candidates decide every bit alike (the all-zero codeword is
+    // address 0/0/0). x and s carry the same noise, so mean(|x| - |s|) is
+    // not biased by it.
+    const size_t R = d_v.size();
+    const uint64_t U = static_cast<uint64_t>(d_fmt.wobbles_per_unit());
+    double acc = 0.0;
+    for (int b = 0; b < wobble_format::word_bits; b++) {
+        const uint64_t base = start + static_cast<uint64_t>(b + 1) * U;
+        const double v2 = d_v[(base + 2) % R], v3 = d_v[(base + 3) % R];
+        const double v4 = d_v[(base + 4) % R], v5 = d_v[(base + 5) % R];
+        acc += std::fabs(v4 + v5 - v2 - v3) - std::fabs(v2 + v3 + v4 + v5);
+    }
+    const double norm = 4.0 * wobble_format::word_bits * d_amp;
+    return norm > 0.0 ? acc / norm : 0.0;
+}
+
 bool wobble_address_decoder::try_word(uint64_t start,
                                       double p,
                                       int max_corr,
+                                      bool search,
                                       std::vector<wobble_word>& words)
 {
+    if (search && unit_structure(start) < k_min_structure)
+        return false;
     const size_t R = d_v.size();
     const uint64_t U = static_cast<uint64_t>(d_fmt.wobbles_per_unit());
     uint8_t w[wobble_format::rs_n] = {};
@@ -302,11 +338,28 @@ void wobble_address_decoder::end_of_wobble(std::vector<wobble_word>& words)
 {
     const double I = d_I, Q = d_Q;
     const int n = d_n;
+    const double I1 = d_half ? d_I1 : I;
     d_I = d_Q = 0.0;
     d_n = 0;
+    d_half = false;
+    // correlation over the wobble centred on this cycle's start (the
+    // previous cycle's second half and this one's first half)
+    const double Ish = d_I2_prev + I1;
+    d_I2_prev = I - I1;
+    d_abs_al += (std::fabs(I) - d_abs_al) / 64.0;
+    d_abs_sh += (std::fabs(Ish) - d_abs_sh) / 64.0;
 
-    // PLL: decision-directed BPSK phase detector, one update per wobble
-    const double e = (I != 0.0) ? std::atan(Q / I) : 0.0;
+    // PLL: Costas (BPSK) phase detector e = I Q / <I^2 + Q^2>, one update
+    // per wobble: sin(2 dphi) / 2 on a whole wobble of either polarity.
+    // (The NCO cycles are the wobbles only when locked; off by dphi a cycle
+    // straddles a wobble boundary, and where the polarity changes there its
+    // I and Q are garbage. atan(Q / I) is ruled by such cycles near
+    // dphi = +-110 degrees and had stable false locks there (and none at
+    // 180 degrees); weighting each cycle by its energy, as I Q does, keeps
+    // the S-curve ~ sin(2 dphi) with stable points 0 and 180 degrees only.)
+    const double pw = I * I + Q * Q;
+    d_pow += (pw - d_pow) / static_cast<double>(std::min<uint64_t>(d_nwob + 1, 64));
+    const double e = d_pow > 0.0 ? I * Q / d_pow : 0.0;
     d_absI += (std::fabs(I) - d_absI) / 64.0;
     d_absQ += (std::fabs(Q) - d_absQ) / 64.0;
     const double den = d_absI + d_absQ;
@@ -334,15 +387,24 @@ void wobble_address_decoder::end_of_wobble(std::vector<wobble_word>& words)
     } else {
         d_amp += (std::fabs(v) - d_amp) / 64.0;
     }
-    // 180 degree ambiguity of the BPSK loop: most wobbles are monotone, so
-    // a locked NCO half a cycle off shows a negative mean of v (and its
-    // wraps fall mid-wobble): turn it by pi.
-    d_vmean += (v - d_vmean) / 128.0;
-    if (d_locked && d_vmean < -0.1 * d_amp) {
-        d_theta -= 0.5 * k_two_pi;
+    // 180 degree ambiguity of the BPSK loop. Locked half a cycle off, the
+    // NCO's wraps fall mid-wobble: a cycle then spans the halves of two
+    // wobbles, which cancel where the polarity changes, while the cycles
+    // shifted by half a wobble are whole wobbles. (The sign of v cannot
+    // tell: an inverted push-pull gives the same v as the half-cycle
+    // offset; the sign is fixed by the word sync.) Turn the NCO by pi when
+    // the shifted correlation is the larger.
+    if (d_since_flip < k_flip_hold)
+        d_since_flip++;
+    if (d_locked && d_since_flip >= k_flip_hold && d_abs_sh > k_flip_ratio * d_abs_al) {
+        // the next cycle is a half one, its first half already past
+        d_theta += 0.5 * k_two_pi;
         d_c = std::cos(d_theta);
         d_s = std::sin(d_theta);
-        d_vmean = -d_vmean;
+        d_half = true;
+        d_I1 = 0.0;
+        std::swap(d_abs_al, d_abs_sh);
+        d_since_flip = 0;
     }
     const size_t R = d_v.size();
     const uint64_t k = d_nwob;
@@ -360,7 +422,7 @@ void wobble_address_decoder::end_of_wobble(std::vector<wobble_word>& words)
         if (!d_locked || std::fabs(sc) < 0.6)
             return;
         const double p = sc > 0 ? 1.0 : -1.0;
-        if (try_word(s, p, 1, words)) {
+        if (try_word(s, p, 1, true, words)) {
             d_synced = true;
             d_pol = p;
             d_expected = s + L;
@@ -381,7 +443,7 @@ void wobble_address_decoder::end_of_wobble(std::vector<wobble_word>& words)
             best = s;
         }
     }
-    if (try_word(best, d_pol, wobble_format::max_corrections, words)) {
+    if (try_word(best, d_pol, wobble_format::max_corrections, false, words)) {
         d_misses = 0;
         d_expected = best + L;
     } else {

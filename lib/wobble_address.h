@@ -168,22 +168,36 @@ struct wobble_word {
  *
  * PLL: an NCO at nominal 1 / (W sps) cycles per sample (kept within +-5%)
  * correlates each wobble with sin and cos of its phase (I, Q over one NCO
- * cycle, so wobble boundaries are the NCO's phase wraps). Decision-directed
- * BPSK phase detector e = atan(Q / I) (insensitive to the inverted wobbles),
- * second-order loop updated once per wobble, damping 0.707, noise bandwidth
- * 0.03 of the wobble rate while acquiring and loop_bw once locked. Lock
- * indicator: (<|I|> - <|Q|>) / (<|I|> + <|Q|>), running means over 64
- * wobbles (0 for noise alone, -> 1 for a clean locked wobble): locked above
- * 0.2, unlocked below 0.1. The loop's 180 degree ambiguity is resolved
- * by the majority of monotone wobbles: when locked with a running mean of
- * v (128 wobbles) below -0.1 times the amplitude, the NCO is turned by pi.
+ * cycle, so wobble boundaries are the NCO's phase wraps). Costas (BPSK)
+ * phase detector e = I Q / <I^2 + Q^2> (<> running mean over 64 wobbles;
+ * sin(2 dphi) / 2 on a whole wobble of either polarity, and cycles that
+ * straddle a polarity change weigh by their small energy, so the only
+ * stable points are dphi = 0 and 180 degrees), second-order loop updated
+ * once per wobble, damping 0.707, noise bandwidth 0.03 of the wobble rate
+ * while acquiring and loop_bw once locked. Lock indicator: (<|I|> - <|Q|>)
+ * / (<|I|> + <|Q|>), running means over 64 wobbles (0 for noise alone, -> 1
+ * for a clean locked wobble): locked above 0.2, unlocked below 0.1.
+ * The loop's 180 degree ambiguity is a wobble-timing ambiguity: locked at
+ * 180 degrees the NCO wraps mid-wobble, its cycles span halves of two
+ * wobbles and cancel where the polarity changes, while cycles shifted by
+ * half a wobble are whole wobbles. So the running means (64 wobbles) of |I|
+ * over the NCO cycles and over the half-cycle-shifted cycles are compared:
+ * when locked and the shifted one is larger by 2% (at most once per 64
+ * wobbles), the NCO is turned by pi. The sign of the signal (an inverted
+ * push-pull gives the same v as the 180 degree lock would) is not decided
+ * here but by the word sync.
  *
  * Demodulation: each wobble gives v = I / (samples / 2) (polarity x
  * amplitude). Word sync: out of sync and with the PLL locked, every wobble
  * is tried as the start of a word whose sync-unit correlation with the
  * template is >= 0.6 U times the running amplitude (either sign: the sign
- * fixes the 180 degree ambiguity); the 80 data units are decided (bit 1 iff
- * v4 + v5 - v2 - v3 > 0 after the polarity), and the word is RS-decoded
+ * fixes the signal's polarity) and whose data units show their structure
+ * (one of the pairs {2,3}, {4,5} marked: mean(|v4 + v5 - v2 - v3| -
+ * |v2 + v3 + v4 + v5|) >= 0.35 x 4 x amplitude; a start off by part of a
+ * unit, e.g. half a unit, can pass the sync threshold and would read every
+ * bit alike, i.e. the all-zero codeword of address 0/0/0); the 80 data
+ * units are decided (bit 1 iff v4 + v5 - v2 - v3 > 0 after the polarity),
+ * and the word is RS-decoded
  * accepting at most 1 correction (a random candidate passes with
  * probability ~1e-11) and checked. A good word is emitted and puts the
  * decoder in sync: the next word is expected L = 81 U wobbles later (start
@@ -225,7 +239,15 @@ private:
     void set_loop(double bw);
     double sync_score(uint64_t start) const; // normalised sync correlation
     // decode the word starting at wobble `start` with polarity p; true if good
-    bool try_word(uint64_t start, double p, int max_corr, std::vector<wobble_word>& words);
+    // (search: also require the data units' structure, see unit_structure)
+    bool try_word(uint64_t start,
+                  double p,
+                  int max_corr,
+                  bool search,
+                  std::vector<wobble_word>& words);
+    // data-unit structure of a candidate word (1 aligned, <= ~0.25 for a
+    // start off by a part of a unit)
+    double unit_structure(uint64_t start) const;
 
     wobble_format d_fmt;
     double d_sps, d_loop_bw;
@@ -241,10 +263,17 @@ private:
     double d_alpha = 0.0, d_beta = 0.0;
     double d_lock_metric = 0.0;
     double d_absI = 0.0, d_absQ = 0.0;
+    double d_pow = 0.0;          // running mean of I^2 + Q^2 per wobble
     bool d_locked = false;
     double d_amp = 0.0;
-    double d_vmean = 0.0;
     bool d_amp_init = false;
+    // wobble-boundary (half-cycle) ambiguity: I of the current cycle's first
+    // half, of the previous cycle's second half, running means of |I| over
+    // the NCO cycles and over the cycles shifted by half a wobble
+    double d_I1 = 0.0, d_I2_prev = 0.0;
+    bool d_half = false;
+    double d_abs_al = 0.0, d_abs_sh = 0.0;
+    int d_since_flip = 0;
 
     std::vector<double> d_v;         // ring buffer of wobble values
     std::vector<uint64_t> d_vstart;  // their start samples

@@ -361,3 +361,61 @@ TEST(WobbleDecoder, NoiseAloneEmitsNothing)
     EXPECT_EQ(dec.words(), 0u);
     EXPECT_EQ(dec.words_failed(), 0u);
 }
+
+// Start-offset x sign sweep: the input begins `off` channel bits into word
+// 0 (off = 0 .. W U, so every phase within a wobble and every wobble
+// within a unit) and runs to one wobble past the end of word 20, with the
+// wobble of either sign (an inverted push-pull). Words 1..20 are complete
+// in it; at least 19 of them (all but possibly the first complete one)
+// must be decoded, none wrong and none failed, clean and at the default
+// noise. (Before the fix: the atan(Q/I) phase detector held false locks
+// near +-110 degrees and the mean-of-v ambiguity rule turned an inverted
+// wobble's correct lock into a half-wobble timing error; the word search
+// took candidates half a unit off, whose data units all read 0: the
+// all-zero codeword, address 0/0/0.)
+TEST(WobbleDecoder, StartOffsetAndSignSweep)
+{
+    const wobble_format fmt; // 69, 8
+    const int W = fmt.wobble_period_bits(), U = fmt.wobbles_per_unit();
+    const int64_t L = fmt.word_length_bits();
+    const wobble_address start{ 2, 54321, 250 }; // crosses a track boundary
+    auto sweep = [&](double sigma, int step, std::vector<int> offs) {
+        for (int off = 0; off <= W * U; off += step)
+            offs.push_back(off);
+        for (int sgn : { 1, -1 }) {
+            for (int off : offs) {
+                wobble_address_modulator mod(fmt, start);
+                wobble_address_decoder dec(fmt, 1.0);
+                const auto total = size_t(21 * L + W - off);
+                std::vector<float> x(total);
+                mod.generate(double(off), 1.0, x.data(), total, double(sgn));
+                std::mt19937 rng(unsigned(1000 + off + 7 * sgn));
+                std::normal_distribution<double> g(0.0, sigma);
+                for (auto& v : x)
+                    v += float(0.3 + (sigma > 0 ? g(rng) : 0.0));
+                std::vector<wobble_word> words;
+                dec.process(x.data(), x.size(), words);
+                std::set<int64_t> got;
+                int wrong = 0;
+                for (const auto& w : words) {
+                    const int64_t pos = int64_t(w.start_sample) + off;
+                    const int64_t k = (pos + L / 2) / L;
+                    if (w.address != fmt.advance(start, k) || std::llabs(pos - k * L) > W / 4)
+                        wrong++;
+                    else
+                        got.insert(k);
+                }
+                int good = 0;
+                for (int64_t k = 1; k <= 20; k++)
+                    good += int(got.count(k));
+                EXPECT_GE(good, 19) << "sigma " << sigma << " sign " << sgn << " start " << off
+                                    << " bits into a word";
+                EXPECT_EQ(wrong, 0) << "sigma " << sigma << " sign " << sgn << " start " << off;
+                EXPECT_EQ(dec.words_failed(), 0u)
+                    << "sigma " << sigma << " sign " << sgn << " start " << off;
+            }
+        }
+    };
+    sweep(0.0, 23, { 13, 27, 34, 50 });   // clean
+    sweep(1.0, 69, { 17, 27, 34, 52 });   // default noise
+}
