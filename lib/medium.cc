@@ -105,9 +105,13 @@ medium::medium(const medium_config& config,
         l.z = d_cfg.depth_m(k);
         l.c.assign(d_L, 0.0);
         l.t_last.assign(d_L, 0.0);
-        l.volts = layer_voltages.empty() ? 0.0 : layer_voltages[k];
-        l.kdark = l.rate_per_v * std::fabs(l.volts);
-        l.cinf = l.volts < 0 ? 0.0 : 1.0;
+        l.photo = lc.photoconductor.present;
+        l.pc_f = lc.photoconductor.dark_fraction;
+        l.pc_psat = lc.photoconductor.saturation_mw;
+        l.phase = lc.phase_change.present;
+        l.pc_tc = lc.phase_change.transition_k;
+        l.pc_g = lc.phase_change.factor;
+        apply_voltage(k, layer_voltages.empty() ? 0.0 : layer_voltages[k]);
     }
 
     // Focused spot along the track: the line-spread function of an
@@ -215,6 +219,31 @@ double medium::gain(int layer, int beam, int64_t dist) const
     return 0.0;
 }
 
+double medium::light_gain(int layer, int beam, int64_t dist) const
+{
+    if (d_beams[beam].focus != layer)
+        return 0.0; // defocused light crossing the layer: neglected (see config)
+    int64_t d = wrap(dist);
+    if (d > d_L / 2)
+        d -= d_L;
+    const double x = d * d_cell_m;
+    const double r = d_cfg.thermal.thermal_radius_m;
+    return std::exp(-x * x / (2.0 * r * r));
+}
+
+void medium::apply_voltage(int layer, double volts)
+{
+    auto& l = d_layers[layer];
+    l.volts = volts;
+    l.kvolt = l.rate_per_v * std::fabs(volts);
+    l.kdark = l.kvolt;
+    if (l.photo)
+        l.kdark *= l.pc_f;
+    if (l.phase && d_cfg.thermal.ambient_k > l.pc_tc)
+        l.kdark *= l.pc_g;
+    l.cinf = volts < 0 ? 0.0 : 1.0;
+}
+
 double medium::face_fraction(int layer, int source_layer, bool colouring) const
 {
     // colouring is governed by the far face (ion store), de-colouring by the
@@ -231,8 +260,11 @@ void medium::rebuild()
         auto& l = d_layers[k];
         l.act_off.clear();
         l.act_gain.clear();
+        l.act_light.clear();
         l.cache.clear();
-        if (l.volts == 0.0)
+        // a spare layer (claim 10) is colourable by its voltage but never
+        // recorded: no beam writes it, it evolves in the dark everywhere
+        if (l.volts == 0.0 || d_cfg.layers[k].spare)
             continue;
         std::vector<int64_t> offs;
         for (const auto& b : d_beams)
@@ -249,6 +281,13 @@ void medium::rebuild()
         for (size_t j = 0; j < l.act_off.size(); j++)
             for (int b = 0; b < nb; b++)
                 l.act_gain[j * nb + b] = gain(k, b, l.act_off[j] - d_beams[b].lead);
+        if (l.photo) {
+            l.act_light.resize(l.act_off.size() * nb);
+            for (size_t j = 0; j < l.act_off.size(); j++)
+                for (int b = 0; b < nb; b++)
+                    l.act_light[j * nb + b] =
+                        light_gain(k, b, l.act_off[j] - d_beams[b].lead);
+        }
     }
 
     // Defocused footprints: radius |dz|*tan(asin(NA/n)).
@@ -363,10 +402,7 @@ void medium::set_layer_voltage(int layer, double volts)
     if (!(std::fabs(volts) <= k_max_volts))
         bad("volts = " + num(volts) + ": must be in [-10, 10]");
     sweep(layer); // catch up under the old voltage
-    auto& l = d_layers[layer];
-    l.volts = volts;
-    l.kdark = l.rate_per_v * std::fabs(volts);
-    l.cinf = volts < 0 ? 0.0 : 1.0;
+    apply_voltage(layer, volts);
     rebuild();
 }
 
@@ -563,12 +599,55 @@ double medium::mean_state(int layer) const
     return s / static_cast<double>(d_L);
 }
 
-double medium::kappa(int layer, double temperature_k) const
+double medium::kappa(int layer, double temperature_k, double light_mw) const
 {
     const auto& l = d_layers.at(layer);
     const double t0 = d_cfg.thermal.ambient_k;
-    return l.kdark * std::exp(l.ea_over_kb * (1.0 / t0 - 1.0 / temperature_k));
+    const double arr = std::exp(l.ea_over_kb * (1.0 / t0 - 1.0 / temperature_k));
+    if (!l.photo && !l.phase)
+        return l.kdark * arr;
+    return l.kvolt * photo_factor(layer, light_mw) * phase_factor(layer, temperature_k) *
+           arr;
 }
+
+double medium::photo_factor(int layer, double light_mw) const
+{
+    const auto& l = d_layers.at(layer);
+    if (!l.photo)
+        return 1.0;
+    const double i = std::max(light_mw, 0.0);
+    return l.pc_f + (1.0 - l.pc_f) * i / (i + l.pc_psat);
+}
+
+double medium::phase_factor(int layer, double temperature_k) const
+{
+    const auto& l = d_layers.at(layer);
+    return l.phase && temperature_k > l.pc_tc ? l.pc_g : 1.0;
+}
+
+double
+medium::light_mw(int layer, int64_t offset, const std::vector<double>& power_mw) const
+{
+    if (layer < 0 || layer >= num_layers())
+        bad("layer = " + std::to_string(layer) + ": must be in 0.." +
+            std::to_string(num_layers() - 1));
+    double i = 0;
+    for (int b = 0; b < num_beams() && b < static_cast<int>(power_mw.size()); b++)
+        i += std::max(power_mw[b], 0.0) * light_gain(layer, b, offset - d_beams[b].lead);
+    return i;
+}
+
+namespace {
+//! kappa ratio from the Arrhenius ratio and the phase-change factors
+double with_phase(double arrhenius, double pf_off, double pf_on)
+{
+    if (pf_off == pf_on)
+        return arrhenius;
+    if (pf_off == 0.0)
+        return std::numeric_limits<double>::infinity();
+    return arrhenius * pf_on / pf_off;
+}
+} // namespace
 
 double medium::arrhenius_ratio(int layer, double t_low, double t_high) const
 {
@@ -599,7 +678,10 @@ double medium::assist_speedup(double p_record_mw, double p_assist_mw) const
     std::vector<double> on(num_beams(), p_assist_mw), off(num_beams(), 0.0);
     on[r] = off[r] = p_record_mw;
     const int64_t x = d_beams[r].lead;
-    return arrhenius_ratio(layer, temperature(layer, x, off), temperature(layer, x, on));
+    const double t_off = temperature(layer, x, off), t_on = temperature(layer, x, on);
+    return with_phase(arrhenius_ratio(layer, t_off, t_on),
+                      phase_factor(layer, t_off),
+                      phase_factor(layer, t_on));
 }
 
 double medium::assist_speedup_for(int layer,
@@ -633,7 +715,9 @@ double medium::assist_speedup_for(int layer,
                     face_fraction(layer, assist_layer, colouring) *
                     std::exp(-lead * lead /
                              (2.0 * th.neighbour_radius_m * th.neighbour_radius_m));
-    return arrhenius_ratio(layer, t_off, t_on);
+    return with_phase(arrhenius_ratio(layer, t_off, t_on),
+                      phase_factor(layer, t_off),
+                      phase_factor(layer, t_on));
 }
 
 double medium::edge_error(int layer, int64_t bit) const
@@ -849,11 +933,25 @@ const std::vector<double>& medium::decays(layer_state& l, const float* p)
     const size_t na = l.act_off.size();
     const double t_amb = d_cfg.thermal.ambient_k;
     e->decay.resize(na);
+    const bool sub = l.photo || l.phase;
     for (size_t j = 0; j < na; j++) {
         double t = t_amb;
         for (int b = 0; b < nb; b++)
             t += l.act_gain[j * nb + b] * key[b];
-        const double kap = l.kdark * std::exp(l.ea_over_kb * (1.0 / t_amb - 1.0 / t));
+        double kap;
+        if (!sub) {
+            kap = l.kdark * std::exp(l.ea_over_kb * (1.0 / t_amb - 1.0 / t));
+        } else {
+            kap = l.kvolt * std::exp(l.ea_over_kb * (1.0 / t_amb - 1.0 / t));
+            if (l.photo) { // claim 12: the field reaches the film where lit
+                double i = 0;
+                for (int b = 0; b < nb; b++)
+                    i += l.act_light[j * nb + b] * key[b];
+                kap *= l.pc_f + (1.0 - l.pc_f) * i / (i + l.pc_psat);
+            }
+            if (l.phase && t > l.pc_tc) // claim 11: switched above T_c
+                kap *= l.pc_g;
+        }
         e->decay[j] = std::exp(-kap * d_dt);
     }
     return e->decay;

@@ -28,7 +28,13 @@ namespace ecdisc {
  *
  * Kinetics: each cell of each layer has a colour state c in [0, 1]. With
  * voltage V on its layer, kappa = rate*|V|/V_nom*exp(Ea/kB*(1/T0 - 1/T));
- * V > 0 colours (c -> 1), V < 0 bleaches (c -> 0), V = 0 retains. The
+ * V > 0 colours (c -> 1), V < 0 bleaches (c -> 0), V = 0 retains. Optional
+ * sub-layers multiply kappa: a photo-conductor (claim 12) by
+ * f + (1 - f) I/(I + P_sat), I the light on the cell, and a phase-change
+ * layer (claim 11) by g above T_c (lib/medium_config.h). A spare layer
+ * (claim 10) carries no recorded information but is colourable by its
+ * voltage: no beam writes it (it has no active window), so under voltage it
+ * colours evenly at its dark rate. The
  * temperature of a cell is ambient plus a Gaussian rise from every beam
  * focused on its layer (heating_k_per_mw, thermal_radius_m) and from every
  * beam focused on an adjacent layer (neighbour_k_per_mw, neighbour_radius_m).
@@ -142,6 +148,7 @@ public:
                  size_t n,
                  std::vector<std::pair<size_t, uint64_t>>* wraps = nullptr);
 
+    //! throws std::invalid_argument for a layer outside the stack or |V| > 10
     void set_layer_voltage(int layer, double volts);
     double layer_voltage(int layer) const;
     void set_focus_layer(int beam, int layer);
@@ -194,8 +201,18 @@ public:
     //! mean colour state of a layer over the track, now
     double mean_state(int layer) const;
 
-    //! colouring rate (1/s) of a layer at its present voltage and temperature T
-    double kappa(int layer, double temperature_k) const;
+    /*! colouring rate (1/s) of a layer at its present voltage, temperature T
+     *  and light light_mw on the cell (used only by a photo-conductor layer;
+     *  0 = dark), phase-change factor included */
+    double kappa(int layer, double temperature_k, double light_mw = 0.0) const;
+    //! photo-conductor factor f + (1 - f) I/(I + P_sat) of a layer (1 without)
+    double photo_factor(int layer, double light_mw) const;
+    //! phase-change factor of a layer at T: g above T_c, else 1 (1 without)
+    double phase_factor(int layer, double temperature_k) const;
+    /*! light (mW) on a cell of a layer at offset (cells, relative to the
+     *  track position), as the photo-conductor sees it: the sum over beams
+     *  focused on the layer of P_b exp(-x^2/(2 thermal_radius_m^2)) */
+    double light_mw(int layer, int64_t offset, const std::vector<double>& power_mw) const;
     //! kappa ratio an Arrhenius rise from t_low to t_high gives (any layer's Ea)
     double arrhenius_ratio(int layer, double t_low, double t_high) const;
     /*! temperature of a cell of a layer at offset (cells, relative to the track
@@ -252,7 +269,12 @@ public:
 private:
     struct layer_state {
         double volts = 0;
-        double kdark = 0;      //!< kappa at ambient, present voltage
+        double kvolt = 0;      //!< rate*|V|/V_nom (no sub-layer factor)
+        double kdark = 0;      //!< kappa at ambient, present voltage, in the dark
+        bool photo = false;    //!< photo-conductor sub-layer
+        double pc_f = 1, pc_psat = 1;
+        bool phase = false;    //!< phase-change sub-layer
+        double pc_tc = 0, pc_g = 1;
         double cinf = 1;       //!< state approached (1 colouring, 0 bleaching)
         double rb, dr, tb, dt; //!< r(c) = rb + dr*c, t(c) = tb + dt*c
         double ea_over_kb = 0;
@@ -263,6 +285,8 @@ private:
         // active window: cells updated with light and heat every sample
         std::vector<int64_t> act_off; //!< offsets relative to the track position
         std::vector<double> act_gain; //!< [j*beams + b] K per mW of beam b
+        //! [j*beams + b] light profile of beam b (photo-conductor layers only)
+        std::vector<double> act_light;
         //! (active cell j, beam b): cell j lies in beam b's window over this
         //! layer; act_delta[j] is its change in the present sample
         std::vector<std::pair<int, int>> act_win;
@@ -308,6 +332,10 @@ private:
     void slide_windows();
     double gain(int layer, int beam, int64_t dist) const;
     double face_fraction(int layer, int source_layer, bool colouring) const;
+    //! light profile of a beam on a layer at a distance (cells) from its spot
+    double light_gain(int layer, int beam, int64_t dist) const;
+    //! sets a layer's voltage and the rates that follow from it
+    void apply_voltage(int layer, double volts);
     //! edge position error (standard normal) of a channel bit of a layer
     double edge_error(int layer, int64_t bit) const;
 

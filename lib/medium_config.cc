@@ -240,9 +240,29 @@ medium_config parse_medium_yaml(const std::string& text, const std::string& sour
                 }
                 g.finish("depth_m, wobble");
             }
+            if (m.has("photoconductor")) {
+                const std::string pp = "layers[" + std::to_string(i) + "].photoconductor";
+                mapping p(m.node("photoconductor", "a mapping"), source, pp);
+                l.photoconductor.present = true;
+                l.photoconductor.dark_fraction =
+                    p.number("dark_fraction", 0.0, 1.0, false, false, "in [0, 1]");
+                l.photoconductor.saturation_mw =
+                    p.number("saturation_mw", 0.0, 1000.0, true, false, "in (0, 1000]");
+                p.finish("dark_fraction, saturation_mw");
+            }
+            if (m.has("phase_change")) {
+                const std::string pp = "layers[" + std::to_string(i) + "].phase_change";
+                mapping p(m.node("phase_change", "a mapping"), source, pp);
+                l.phase_change.present = true;
+                l.phase_change.transition_k =
+                    p.number("transition_k", 0.0, 2000.0, true, false, "in (0, 2000]");
+                l.phase_change.factor =
+                    p.number("factor", 0.0, 1e6, false, false, "in [0, 1e+06]");
+                p.finish("transition_k, factor");
+            }
             m.finish("name, material, reflectance_bleached, reflectance_coloured, "
                      "transmittance_bleached, transmittance_coloured, spacer_m, spare, "
-                     "groove");
+                     "groove, photoconductor, phase_change");
             c.layers.push_back(l);
         }
     }
@@ -313,7 +333,13 @@ bool operator==(const medium_config& a, const medium_config& b)
                x.groove.period_bits == y.groove.period_bits &&
                x.groove.wobbles_per_unit == y.groove.wobbles_per_unit &&
                x.groove.amplitude_m == y.groove.amplitude_m &&
-               x.groove.layer_address == y.groove.layer_address;
+               x.groove.layer_address == y.groove.layer_address &&
+               x.photoconductor.present == y.photoconductor.present &&
+               x.photoconductor.dark_fraction == y.photoconductor.dark_fraction &&
+               x.photoconductor.saturation_mw == y.photoconductor.saturation_mw &&
+               x.phase_change.present == y.phase_change.present &&
+               x.phase_change.transition_k == y.phase_change.transition_k &&
+               x.phase_change.factor == y.phase_change.factor;
     };
     auto vec_eq = [](const auto& x, const auto& y, const auto& eq) {
         if (x.size() != y.size())

@@ -86,6 +86,49 @@ struct medium_groove {
     int layer_address = 0; //!< the layer number the address words carry
 };
 
+/*! Photo-conductor sub-layer between the EC film and an electrode (claim
+ *  12): optional per-layer key photoconductor: {dark_fraction: f,
+ *  saturation_mw: P_sat}. The electrode field reaches the film only where the
+ *  photo-conductor is lit: the voltage (hence the rate) on a cell is scaled by
+ *      f + (1 - f) I/(I + P_sat),
+ *  I the light on the cell in mW: sum over the beams focused on the layer of
+ *  P_b exp(-x^2/(2 thermal_radius_m^2)), the spatial profile of the focused
+ *  heating (x the cell's distance from the spot centre), i.e. I = P_b at the
+ *  spot centre. A saturating photo-current (conductivity ~ I/(I + P_sat)) in
+ *  series with a dark leakage f is the simplest stand-in for a real
+ *  photo-conductor (its dark/lit conductivity ratio and its saturation with
+ *  carrier density); the film's charging is taken as instant. Light of a
+ *  beam focused on another layer crosses this layer defocused over a disc
+ *  of radius |dz| tan(asin(NA/n)) (micrometres: a peak intensity ~
+ *  2 (thermal_radius_m/rho)^2 < 1e-3 of the focused one) and is neglected;
+ *  away from the focused spots (beyond +-3 thermal_radius_m, where the
+ *  focused heating is truncated too) cells evolve with the dark factor f.
+ *  Absent: factor 1 everywhere. */
+struct medium_photoconductor {
+    bool present = false;
+    double dark_fraction = 1.0; //!< f in [0, 1]
+    double saturation_mw = 1.0; //!< P_sat > 0
+};
+
+/*! Phase-change assist sub-layer between the EC film and an electrode (claim
+ *  11): optional per-layer key phase_change: {transition_k: T_c, factor: g}.
+ *  Model: a two-state switch. Below T_c the sub-layer is crystalline; above
+ *  it, amorphous (melt-quenched), which changes the ion and heat path to the
+ *  film; the layer's rate is multiplied by g while the cell is above T_c:
+ *      kappa = rate |V|/V_nom exp(Ea/kB (1/T0 - 1/T)) * (T > T_c ? g : 1)
+ *  (times the photo-conductor factor, if any). It is a simple stand-in: it
+ *  has no hysteresis, no latent heat, no finite switching time and no
+ *  memory of the amorphous state after cooling (a real phase-change film
+ *  stays amorphous until re-crystallised); it keeps only what claim 11
+ *  needs, a rate that jumps where the spot is hot enough, which sharpens
+ *  the written mark. The temperature is the cell's, as for Arrhenius
+ *  (ambient plus the focused and neighbour heating). Absent: factor 1. */
+struct medium_phase_change {
+    bool present = false;
+    double transition_k = 0; //!< T_c in (0, 2000] K
+    double factor = 1.0;     //!< g in [0, 1e6]
+};
+
 struct medium_layer {
     std::string name;
     std::string material;
@@ -95,9 +138,12 @@ struct medium_layer {
     double transmittance_bleached = 0;
     double transmittance_coloured = 0;
     double spacer_m = 0; //!< distance to the next layer (away from the light)
-    //! a spare layer (claim 10): colourable by voltage, never recorded
+    /*! a spare layer (claim 10): no recorded information, colourable by its
+     *  voltage; no beam writes it (it colours evenly at its dark rate). */
     bool spare = false;
     medium_groove groove; //!< a grooved guide layer (optional key)
+    medium_photoconductor photoconductor; //!< claim 12 (optional key)
+    medium_phase_change phase_change;     //!< claim 11 (optional key)
 };
 
 struct medium_noise {

@@ -1408,3 +1408,346 @@ TEST(Medium, QuadrantsAreChunkInvariantAndOffsetsChecked)
     EXPECT_EQ(m.groove_displacement(1, 100.0), 0.0);
     EXPECT_EQ(m.along_bits(0), static_cast<double>(m.lead_cells(0)) / 4);
 }
+
+// ------------------------------------------ claim-specific sub-layers (10-12)
+
+namespace {
+
+//! the two-layer stack with text appended to layer k's mapping
+medium_config two_layer_with(int k, const std::string& keys)
+{
+    const std::string end = k == 0 ? "spacer_m: 25e-6}" : "spacer_m: 0}";
+    return parse_medium_yaml(edited2(end, end.substr(0, end.size() - 1) + ", " + keys + "}"),
+                             "sub");
+}
+
+//! the invalid_argument message of f ("" if none)
+template <typename F>
+std::string refusal(F f)
+{
+    try {
+        f();
+    } catch (const std::invalid_argument& e) {
+        return e.what();
+    }
+    return "";
+}
+
+} // namespace
+
+TEST(MediumConfig, SubLayerKeysAreChecked)
+{
+    // absent: neutral
+    for (const auto& l : default_medium().layers) {
+        EXPECT_FALSE(l.photoconductor.present);
+        EXPECT_FALSE(l.phase_change.present);
+    }
+    const auto c = two_layer_with(
+        0,
+        "photoconductor: {dark_fraction: 0.05, saturation_mw: 2}, "
+        "phase_change: {transition_k: 350, factor: 7}");
+    EXPECT_TRUE(c.layers[0].photoconductor.present);
+    EXPECT_EQ(c.layers[0].photoconductor.dark_fraction, 0.05);
+    EXPECT_EQ(c.layers[0].photoconductor.saturation_mw, 2.0);
+    EXPECT_TRUE(c.layers[0].phase_change.present);
+    EXPECT_EQ(c.layers[0].phase_change.transition_k, 350.0);
+    EXPECT_EQ(c.layers[0].phase_change.factor, 7.0);
+    EXPECT_FALSE(c.layers[1].photoconductor.present);
+    EXPECT_NE(c, two_layer());
+    EXPECT_NE(c,
+              two_layer_with(0,
+                             "photoconductor: {dark_fraction: 0.05, saturation_mw: 2}, "
+                             "phase_change: {transition_k: 350, factor: 6}"));
+    auto rej = [](int k, const std::string& keys) {
+        const std::string end = k == 0 ? "spacer_m: 25e-6}" : "spacer_m: 0}";
+        return rejection(edited2(end, end.substr(0, end.size() - 1) + ", " + keys + "}"));
+    };
+    const auto f = rej(0, "photoconductor: {dark_fraction: 1.5, saturation_mw: 2}");
+    EXPECT_TRUE(contains(f, "layers[0].photoconductor.dark_fraction = 1.5: must be in [0, 1]"))
+        << f;
+    const auto p = rej(1, "photoconductor: {dark_fraction: 0.1, saturation_mw: 0}");
+    EXPECT_TRUE(contains(p, "layers[1].photoconductor.saturation_mw = 0")) << p;
+    const auto m = rej(0, "photoconductor: {dark_fraction: 0.1}");
+    EXPECT_TRUE(contains(m, "saturation_mw")) << m;
+    const auto t = rej(0, "phase_change: {transition_k: 0, factor: 2}");
+    EXPECT_TRUE(contains(t, "layers[0].phase_change.transition_k = 0")) << t;
+    const auto g = rej(0, "phase_change: {transition_k: 350, factor: -1}");
+    EXPECT_TRUE(contains(g, "layers[0].phase_change.factor = -1")) << g;
+    const auto u = rej(0, "phase_change: {transition_k: 350, factor: 2, hysteresis_k: 3}");
+    EXPECT_TRUE(contains(u, "hysteresis_k")) << u;
+    // the example stack with both sub-layers and a spare
+    const auto a = parse_medium_yaml(media_text("assist_layers_example.yml"), "assist");
+    ASSERT_EQ(a.layers.size(), 3u);
+    EXPECT_TRUE(a.layers[0].photoconductor.present);
+    EXPECT_TRUE(a.layers[1].phase_change.present);
+    EXPECT_TRUE(a.layers[2].spare);
+}
+
+// Claim 10: a spare layer is never recorded; a nonzero voltage on it is
+// refused naming the key, the value and why, and changes nothing.
+// Claim 10: a spare layer carries no recorded information but is colourable
+// by a voltage: with the recording beam focused on it at write power it
+// colours evenly, at its dark rate, the same under the beam as far from it
+// (closed form 1 - exp(-kappa_dark t)), while the same layer not marked
+// spare is written where the beam passes.
+TEST(Medium, SpareLayerColoursEvenlyAndIsNeverWritten)
+{
+    const double volts = 1.5;
+    const auto c = two_layer_with(0, "spare: true");
+    layer0_physics ph(c);
+    medium m(c, 4, 1024, { 1, 0 }, { volts, 0.0 }, 1); // beam 1 records layer 0
+    EXPECT_TRUE(m.spare(0));
+    EXPECT_FALSE(m.spare(1));
+    EXPECT_EQ(m.layer_voltage(0), volts);
+    m.set_noise_scale(0);
+    run(m, { 3.0f, 6.0f }, 2 * m.cells()); // two revolutions at write power
+    const double t = m.time_s();
+    const double expected = 1 - std::exp(-ph.kappa(volts, ph.t0) * t);
+    EXPECT_GT(expected, 1e-6);
+    for (int64_t cell : { int64_t(0), int64_t(5), int64_t(1000), int64_t(2048), m.cells() - 1 })
+        EXPECT_NEAR(m.state(0, cell), expected, 1e-9 + 1e-6 * expected) << cell;
+    // not spare: the beam writes the layer far beyond the dark level
+    medium w(two_layer(), 4, 1024, { 1, 0 }, { volts, 0.0 }, 1);
+    w.set_noise_scale(0);
+    run(w, { 3.0f, 6.0f }, 2 * w.cells());
+    EXPECT_LT(expected, 0.05);
+    EXPECT_GT(w.state(0, 2048), 0.5);
+    // and the voltage is accepted by the setter too
+    EXPECT_NO_THROW(m.set_layer_voltage(0, -1.0));
+    EXPECT_EQ(m.layer_voltage(0), -1.0);
+}
+
+// Claim 12: with voltage on and no light a photo-conductor layer colours at
+// rate*f (closed form over three revolutions); under the beam each cell's
+// rate is scaled by f + (1 - f) I/(I + P_sat) with I the beam's power times
+// the focused Gaussian profile at the cell.
+TEST(Medium, PhotoconductorGatesTheVoltageWithLight)
+{
+    const double f = 0.05, psat = 2.0, volts = 1.5;
+    const auto c = two_layer_with(
+        0, "photoconductor: {dark_fraction: 0.05, saturation_mw: 2}");
+    layer0_physics ph(c);
+    const double trev = 2 * pi * c.format.radius_m / c.format.velocity_m_s;
+    {
+        medium m(c, 4, 1024, { 1, 0 }, { volts, 0.0 }, 1);
+        run(m, { 0.0f, 0.0f }, 3 * m.cells());
+        const double expected = 1 - std::exp(-ph.kappa(volts, ph.t0) * f * 3 * trev);
+        EXPECT_GT(expected, 1e-4);
+        for (int64_t cell : { 0, 5, 107, 2000, 4095 })
+            EXPECT_NEAR(m.state(0, cell), expected, 1e-12 + 1e-9 * expected) << cell;
+        // and ten times more without the photo-conductor (1/f)
+        medium plain(two_layer(), 4, 1024, { 1, 0 }, { volts, 0.0 }, 1);
+        run(plain, { 0.0f, 0.0f }, 3 * plain.cells());
+        EXPECT_NEAR(-std::log(1 - plain.state(0, 2000)) * f,
+                    -std::log(1 - m.state(0, 2000)),
+                    1e-9 * -std::log(1 - m.state(0, 2000)));
+        EXPECT_NEAR(m.kappa(0, ph.t0), ph.kappa(volts, ph.t0) * f, 1e-12);
+    }
+    // one sample with the recording beam (beam 1, lead 0) at P on layer 0
+    const float p = 4.0f;
+    medium m(c, 4, 1024, { 1, 0 }, { volts, 0.0 }, 1);
+    ASSERT_EQ(m.lead_cells(1), 0);
+    m.set_noise_scale(0);
+    const double c0 = 0.2;
+    m.set_state(0, 0, m.cells(), c0);
+    run(m, { 0.0f, p }, 1); // beam 0 (on layer 1) dark
+    const double cell = c.format.channel_bit_m / 4;
+    const double dt = cell / c.format.velocity_m_s;
+    const double sig = c.thermal.thermal_radius_m;
+    for (int64_t off : { -12, -5, 0, 3, 9 }) {
+        const double x = off * cell;
+        const double prof = std::exp(-x * x / (2 * sig * sig));
+        const double light = p * prof;
+        const double temp = ph.t0 + p * c.thermal.heating_k_per_mw * prof;
+        const double factor = f + (1 - f) * light / (light + psat);
+        const double k = ph.kappa(volts, temp) * factor;
+        const double expected = 1 - (1 - c0) * std::exp(-k * dt);
+        EXPECT_NEAR(m.state(0, off), expected, 1e-12) << off;
+        EXPECT_NEAR(m.photo_factor(0, light), factor, 1e-15);
+        EXPECT_NEAR(m.light_mw(0, off, { 0.0, p }), light, 1e-12);
+    }
+    EXPECT_GT(m.state(0, 0) - c0, 10 * (m.state(0, 200) - c0)); // lit vs unlit
+    // far from the spot (outside the active window): the dark factor
+    const double kd = ph.kappa(volts, ph.t0) * f;
+    EXPECT_NEAR(m.state(0, 200), 1 - (1 - c0) * std::exp(-kd * dt), 1e-14);
+    // no light on the layer a beam is not focused on
+    EXPECT_EQ(m.light_mw(1, 0, { 0.0, p }), 0.0);
+    EXPECT_EQ(m.light_mw(0, 0, { 3.0, 0.0 }), 0.0);
+    EXPECT_EQ(m.photo_factor(1, 3.0), 1.0);
+}
+
+// Claim 11: above T_c the phase-change layer's rate is g times the
+// Arrhenius rate; below it, the Arrhenius rate. Checked on kappa() and on
+// the kernel's evolution over one sample under the beam against the same
+// stack without the sub-layer.
+TEST(Medium, PhaseChangeMultipliesTheRateAboveTransition)
+{
+    const double tc = 350, g = 7, volts = 1.5;
+    const auto c = two_layer_with(0, "phase_change: {transition_k: 350, factor: 7}");
+    layer0_physics ph(c);
+    medium m(c, 4, 1024, { 1, 0 }, { volts, 0.0 }, 1);
+    medium plain(two_layer(), 4, 1024, { 1, 0 }, { volts, 0.0 }, 1);
+    const double lo = tc - 1e-6, hi = tc + 1e-6;
+    EXPECT_NEAR(m.kappa(0, hi) / m.kappa(0, lo) / m.arrhenius_ratio(0, lo, hi), g, 1e-9);
+    EXPECT_NEAR(m.kappa(0, 420) / ph.kappa(volts, 420), g, 1e-9);
+    EXPECT_NEAR(m.kappa(0, 320) / ph.kappa(volts, 320), 1.0, 1e-12);
+    EXPECT_EQ(m.phase_factor(0, hi), g);
+    EXPECT_EQ(m.phase_factor(0, lo), 1.0);
+    EXPECT_EQ(m.phase_factor(1, 1000), 1.0);
+
+    const float p = 4.0f; // peak 300 + 92 K: above T_c at the centre
+    const double c0 = 0.2;
+    for (auto* k : { &m, &plain }) {
+        k->set_noise_scale(0);
+        k->set_state(0, 0, k->cells(), c0);
+        run(*k, { 0.0f, p }, 1);
+    }
+    const double cell = c.format.channel_bit_m / 4;
+    const double sig = c.thermal.thermal_radius_m;
+    int above = 0, below = 0;
+    for (int64_t off = -15; off <= 15; off++) {
+        const double x = off * cell;
+        const double temp =
+            ph.t0 + p * c.thermal.heating_k_per_mw * std::exp(-x * x / (2 * sig * sig));
+        const double expect_ratio = temp > tc ? g : 1.0;
+        (temp > tc ? above : below)++;
+        const double r =
+            std::log((1 - m.state(0, off)) / (1 - c0)) / std::log((1 - plain.state(0, off)) / (1 - c0));
+        EXPECT_NEAR(r, expect_ratio, 1e-9) << off << " " << temp;
+    }
+    EXPECT_GT(above, 3);
+    EXPECT_GT(below, 3);
+    // the assist factor of claims 5-8 includes the switch when the assist
+    // heat crosses T_c (recording at 2 mW: 346 K; assist 3 mW on layer 1)
+    {
+        const auto& th = c.thermal;
+        const double cellm = c.format.channel_bit_m / 4;
+        const double lead = std::llround(c.laser_array[0].along_track_m / cellm) * cellm;
+        const double t_off = th.ambient_k + 2.0 * th.heating_k_per_mw;
+        const double t_on = t_off + 3.0 * th.neighbour_k_per_mw *
+                                        std::exp(-lead * lead / (2 * th.neighbour_radius_m *
+                                                                 th.neighbour_radius_m));
+        ASSERT_LT(t_off, tc);
+        ASSERT_GT(t_on, tc);
+        EXPECT_NEAR(m.assist_speedup_for(0, 1, true, 2.0, 3.0) /
+                        std::exp(ph.ea_kb * (1 / t_off - 1 / t_on)),
+                    g,
+                    1e-9);
+    }
+    // a transition below ambient: the dark rate carries g too
+    const auto cold = two_layer_with(0, "phase_change: {transition_k: 250, factor: 3}");
+    medium d(cold, 4, 1024, { 1, 0 }, { volts, 0.0 }, 1);
+    run(d, { 0.0f, 0.0f }, d.cells());
+    const double trev = 2 * pi * c.format.radius_m / c.format.velocity_m_s;
+    EXPECT_NEAR(d.state(0, 2000), 1 - std::exp(-3 * ph.kappa(volts, ph.t0) * trev), 1e-12);
+}
+
+// The guide layer's wobble read by beam 0 at its configured along-track
+// offset (2 um, 27 channel bits ahead of the word boundary: the spot starts
+// 0.39 wobble into a word, with the medium's inverted push-pull sign):
+// through push_pull and the wobble_address_decoder, with the medium's
+// noise, every word after the first complete one is decoded, each with the
+// address of the word under the spot where it began.
+TEST(Medium, WobbleAddressWordsAtConfiguredBeamOffset)
+{
+    const auto c = guide_layer();
+    const ecdisc::wobble_format wf(69, 8);
+    const int64_t L = wf.word_length_bits();
+    const int64_t bits = 4 * L;
+    medium m(c, 1, bits, { 0 }, {}, 7);
+    const int64_t lead = m.lead_cells(0);
+    // 2.0e-6 m / 74.5e-9 m per channel bit, 1 cell per bit
+    ASSERT_NEAR(static_cast<double>(lead), 2.0e-6 / 74.5e-9, 1.0);
+    ASSERT_NE(lead % 69, 0);
+    const size_t n = 3 * static_cast<size_t>(bits);
+    const auto q = run_quad(m, { 0.5f }, n);
+    std::vector<float> pp(n);
+    ecdisc::push_pull(q[0].data(), q[1].data(), q[2].data(), q[3].data(), pp.data(), n, 1e-6f);
+    ecdisc::wobble_address_decoder dec(wf, 1.0);
+    std::vector<ecdisc::wobble_word> words;
+    dec.process(pp.data(), n, words);
+    // words begin at samples k L - lead, k = 1..11 inside the 12 words run;
+    // a word is decoded one wobble after its end (for the choice of its
+    // start among -1, 0, +1 wobbles), so k = 11 is not; all after the first
+    // complete one (k = 2..10) must be there
+    std::vector<bool> got(12, false);
+    for (const auto& w : words) {
+        const int64_t pos = static_cast<int64_t>(w.start_sample) + lead;
+        const int64_t k = (pos + L / 2) / L;
+        EXPECT_LE(pos > k * L ? pos - k * L : k * L - pos, 69 / 4) << w.start_sample;
+        EXPECT_EQ(w.address.layer, 0);
+        EXPECT_EQ(w.address.track, 0);
+        EXPECT_EQ(w.address.segment, k % 4) << w.start_sample;
+        if (k >= 0 && k < 12)
+            got[static_cast<size_t>(k)] = true;
+    }
+    for (int64_t k = 2; k <= 10; k++)
+        EXPECT_TRUE(got[static_cast<size_t>(k)]) << "word " << k << " missing; locked " << dec.locked()
+                                  << " synced " << dec.synced() << " failed "
+                                  << dec.words_failed();
+    EXPECT_EQ(dec.words_failed(), 0u);
+}
+
+// Neutral sub-layers (a photo-conductor with f = 1, a phase change above any
+// temperature reached) give exactly the output of the stack without them;
+// the example stack with both sub-layers writes a mark only on its
+// photo-conductor layer's lit cells and is chunk invariant.
+TEST(Medium, NeutralSubLayersChangeNothingAndExampleWrites)
+{
+    const size_t n = 2 * 4 * 1024;
+    std::vector<std::vector<float>> p(2, std::vector<float>(n, 0.5f));
+    for (size_t i = 0; i < n; i++) {
+        p[0][i] = 3.0f;
+        p[1][i] = i >= 1000 && i < 1200 ? 6.0f : 0.5f;
+    }
+    auto signals = [&](const medium_config& c, const std::vector<double>& v) {
+        medium m(c, 4, 1024, { 1, 0 }, v, 5);
+        const auto out = run_profile(m, p);
+        std::vector<double> s(out[0].begin(), out[0].end());
+        s.insert(s.end(), out[1].begin(), out[1].end());
+        for (int64_t x = 0; x < m.cells(); x += 97)
+            s.push_back(m.state(0, x));
+        return s;
+    };
+    const auto neutral = two_layer_with(
+        0,
+        "photoconductor: {dark_fraction: 1, saturation_mw: 1}, "
+        "phase_change: {transition_k: 2000, factor: 5}");
+    EXPECT_EQ(signals(neutral, { 1.5, 0.0 }), signals(two_layer(), { 1.5, 0.0 }));
+
+    const auto a = parse_medium_yaml(media_text("assist_layers_example.yml"), "assist");
+    const std::vector<double> v{ 1.5, 0.0, 0.0 };
+    medium m(a, 4, 1024, { 1, 0 }, v, 5);
+    m.set_noise_scale(0);
+    run_profile(m, p);
+    // inside the mark (written at 6 mW) against far from it (dark factor)
+    const double f = a.layers[0].photoconductor.dark_fraction;
+    const double trev = 2 * pi * a.format.radius_m / a.format.velocity_m_s;
+    const double kd = m.kappa(0, a.thermal.ambient_k);
+    EXPECT_NEAR(kd,
+                a.materials[a.layers[0].material_index].rate_per_s /
+                    a.materials[a.layers[0].material_index].nominal_voltage_v * 1.5 * f,
+                1e-15);
+    EXPECT_GT(m.state(0, 1100), 0.5);
+    // outside the mark: read at 0.5 mW only (lit and heated briefly once per
+    // revolution, dark otherwise): almost no colour
+    EXPECT_LT(m.state(0, 3000), 1e-3);
+    EXPECT_GT(m.state(0, 3000), 1 - std::exp(-kd * 2 * trev));
+    // chunk invariance with both sub-layers under voltage
+    auto run_split = [&](bool split) {
+        medium k(a, 4, 1024, { 1, 0 }, { 1.5, -1.0, 0.0 }, 3);
+        std::vector<float> s0(n), s1(n);
+        uint64_t r = 7;
+        for (size_t i = 0; i < n;) {
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            const size_t len = split ? std::min<size_t>(n - i, 1 + (r >> 33) % 500) : n - i;
+            const float* in[2] = { p[0].data() + i, p[1].data() + i };
+            float* out[2] = { s0.data() + i, s1.data() + i };
+            k.process(in, out, len);
+            i += len;
+        }
+        s0.insert(s0.end(), s1.begin(), s1.end());
+        return s0;
+    };
+    EXPECT_EQ(run_split(false), run_split(true));
+}
