@@ -342,6 +342,26 @@ double medium_sim_impl::crosstalk_db(int layer) const
 
 bool medium_sim_impl::is_spare(int layer) const { return d_kernel.spare(layer); }
 
+int medium_sim_impl::wobble_period_bits(int layer) const
+{
+    const auto& g = guide(layer);
+    return g.present && g.wobble ? g.period_bits : 0;
+}
+
+int medium_sim_impl::wobbles_per_unit(int layer) const
+{
+    const auto& g = guide(layer);
+    return g.present && g.wobble ? g.wobbles_per_unit : 0;
+}
+
+const ::ecdisc::medium_groove& medium_sim_impl::guide(int layer) const
+{
+    if (layer < 0 || layer >= d_kernel.num_layers())
+        throw std::invalid_argument("layer = " + std::to_string(layer) + ": must be in 0.." +
+                                    std::to_string(d_kernel.num_layers() - 1));
+    return d_kernel.config().layers[layer].groove;
+}
+
 void medium_sim_impl::save_image(const std::string& path) const
 {
     gr::thread::scoped_lock lock(d_mutex);

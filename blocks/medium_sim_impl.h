@@ -57,10 +57,14 @@ public:
                               double p_assist_mw) const override;
     double crosstalk_db(int layer) const override;
     bool is_spare(int layer) const override;
+    int wobble_period_bits(int layer) const override;
+    int wobbles_per_unit(int layer) const override;
     void save_image(const std::string& path) const override;
     void load_image(const std::string& path) override;
 
 private:
+    //! the groove entry of a layer (std::invalid_argument outside the stack)
+    const ::ecdisc::medium_groove& guide(int layer) const;
     void handle_voltage(const pmt::pmt_t& msg);
     void handle_focus(const pmt::pmt_t& msg);
 

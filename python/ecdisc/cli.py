@@ -101,6 +101,10 @@ def print_report(rep, out):
             r["symbol_error_rate"], r["bytes"], r["byte_errors"], r["sectors"],
             r["sectors_failed"], fmt_opt(r["jitter_pct"], "%.1f"),
             fmt_opt(r["crosstalk_db"], "%.1f"), r["assist_speedup"]), file=out)
+        if r.get("address"):
+            print("      addresses from guide layer %d: %d words, %d failed" % (
+                r["address"]["guide_layer"], r["address"]["words"],
+                r["address"]["words_failed"]), file=out)
         if r["sam"]:
             print("      SAM mean %.3f sigma %.3f (%s dB)" % (
                 r["sam"]["mean"], r["sam"]["sigma"], fmt_opt(r["sam"]["db"], "%.1f")),
@@ -119,7 +123,9 @@ def main(argv=None, prog="ecdisc-sim", bench=False):
     try:
         n_layers = session.medium_layers(a.medium)
         if a.layer == "all":
-            layers = list(range(n_layers))
+            # every layer but the spare ones (claim 10: never recorded)
+            spare = session.medium_spare_layers(a.medium)
+            layers = [k for k in range(n_layers) if k not in spare]
         else:
             try:
                 layers = [int(a.layer)]

@@ -239,6 +239,17 @@ class qa_medium_sim(gr_unittest.TestCase):
         self.assertEqual(medium.layer_voltage(0), 0.0)
         self.assertEqual(medium.focus_layer(0), 0)
 
+    def test_guide_layer_getters(self):
+        # media/guide_layer_example.yml: layer 0 is grooved with a 69-bit,
+        # 8-wobble-per-unit wobble; the data layers have none
+        m = ecdisc.medium_sim(os.path.join(SOURCE_DIR, "media", "guide_layer_example.yml"),
+                              4, 1024, [0], [], 1)
+        self.assertEqual((m.wobble_period_bits(0), m.wobbles_per_unit(0)), (69, 8))
+        self.assertEqual((m.wobble_period_bits(1), m.wobbles_per_unit(2)), (0, 0))
+        self.assertTrue(m.is_spare(0))
+        with self.assertRaisesRegex(ValueError, "layer = 3: must be in 0..2"):
+            m.wobble_period_bits(3)
+
 
     def run_quadrant(self, medium, powers):
         """Runs a quadrant-mode medium: returns [[A, B, C, D] per beam] and

@@ -130,6 +130,21 @@ class qa_session(gr_unittest.TestCase):
         self.assertGreater(off["sectors_failed"], 0, off)
         self.assertEqual(on["sectors_failed"], 0, on)
 
+    def test_claim4_guide_layer_gives_addresses(self):
+        # media/guide_layer_example.yml: G0 is a spare grooved guide layer
+        # with wobble addresses, L1 and L2 flat data layers. Recording L1,
+        # spot 1 sits on G0 (next to it): it assists and reads address words
+        # from the push-pull; L2 has no guide layer next to it.
+        guide = os.path.join(SOURCE_DIR, "media", "guide_layer_example.yml")
+        r = self.run_layer(layer=1, n_bytes=8192, medium_file=guide)
+        self.assertEqual(r["sectors_failed"], 0, r)
+        self.assertEqual(r["address"]["guide_layer"], 0, r)
+        self.assertGreaterEqual(r["address"]["words"], 2, r)
+        self.assertIsNone(self.run_layer(layer=2, n_bytes=64, medium_file=guide)["address"])
+        self.assertIsNone(self.run_layer(layer=0, n_bytes=64)["address"])
+        with self.assertRaisesRegex(ValueError, "layer = 0: a spare layer"):
+            self.run_layer(layer=0, n_bytes=64, medium_file=guide)
+
     def test_bad_settings(self):
         with self.assertRaisesRegex(ValueError, "bytes = 0"):
             session.SessionSettings(n_bytes=0)

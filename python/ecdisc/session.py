@@ -28,7 +28,8 @@ from gnuradio import blocks, gr
 from .ecdisc_python import (ber_counter, cluster_decoder, cluster_encoder, jitter_meter,
                             medium_sim, nrzi_decoder, nrzi_encoder, pr_equalizer,
                             prml_viterbi, rf_frontend, rll17pp_decoder, rll17pp_encoder,
-                            sam_meter, slicer_cdr, timing_recovery, write_strategy)
+                            sam_meter, servo_error, slicer_cdr, timing_recovery,
+                            wobble_address_decoder, write_strategy)
 from .write_then_read import write_then_read
 
 #: Electrode voltage put on the layer being recorded (V).
@@ -128,6 +129,8 @@ def run_session(settings, data=None):
     if s.layer >= n_layers:
         raise ValueError("layer = %d: the medium has layers 0..%d"
                          % (s.layer, n_layers - 1))
+    if s.layer in medium_spare_layers(s.medium_file):
+        raise ValueError("layer = %d: a spare layer (claim 10), never recorded" % s.layer)
     fmt = cluster_encoder(s.format_file, 0)
     cluster_user = fmt.cluster_user_bytes()
     cluster_rec = fmt.cluster_bytes()
@@ -167,6 +170,12 @@ def run_session(settings, data=None):
         # track's events, and 20 log10(mean / sigma) in dB
         "sam": sam_report(total("sam_events"), total("sam_sum"), total("sam_sq")),
         "read_chain": s.read_chain,
+        # wobble address words read by spot 1 on a guide layer next to the
+        # recorded one (claim 4), null without one
+        "address": ({"guide_layer": tracks[0]["guide_layer"],
+                     "words": int(total("address_words")),
+                     "words_failed": int(total("address_failed"))}
+                    if tracks[0]["guide_layer"] is not None else None),
         "tracks": len(tracks),
         "frames": int(total("frames")),
         "frames_missing": int(total("frames_missing")),
@@ -212,7 +221,16 @@ def run_track(s, user, first_sector, track_index):
     write_samples = total_frames * frame_bits * s.sps
 
     n_layers = medium_layers(s.medium_file)
-    assist_layer = s.layer + 1 if s.layer + 1 < n_layers else s.layer - 1
+    # Claim 4: a grooved guide layer with a wobble next to the recorded layer
+    # takes spot 1 (it tracks and reads the addresses while its heat assists
+    # the recording); otherwise spot 1 assists from the next layer.
+    guides = medium_guides(s.medium_file)
+    guide = next((k for k in (s.layer - 1, s.layer + 1) if k in guides), None)
+    if guide is not None:
+        assist_layer = guide
+    else:
+        assist_layer = s.layer + 1 if s.layer + 1 < n_layers else s.layer - 1
+    quadrant = guide is not None and not s.device
     if s.power_table:
         # the layer's powers and recording voltage from the table
         ws = write_strategy(s.sps, s.write_power_mw, s.read_power_mw,
@@ -225,7 +243,8 @@ def run_track(s, user, first_sector, track_index):
     record_v = ws.record_voltage_v()
     volts = [record_v if k == s.layer else 0.0 for k in range(n_layers)]
     focus = [max(assist_layer, 0), s.layer]
-    medium = medium_sim(s.medium_file, s.sps, track_bits, focus, volts, seed)
+    medium = medium_sim(s.medium_file, s.sps, track_bits, focus, volts, seed,
+                        "quadrant" if quadrant else "sum")
     medium.set_noise_scale(s.noise_scale)
     if s.device:
         # The same flowgraph through a SoapySDR device (ecdisc-bench): TX
@@ -242,9 +261,11 @@ def run_track(s, user, first_sector, track_index):
     nrzi = nrzi_encoder(0)
     tb.connect(src, enc, nrzi, ws)
 
-    # One revolution recording, one reading (assist off, recording beam at
-    # read power).
-    sched = write_then_read(2, write_samples, rev, [0.0, s.read_power_mw])
+    # One revolution recording, one reading (the recording beam at read
+    # power; the assist beam off, or at read power on a guide layer, whose
+    # addresses it keeps reading).
+    sched = write_then_read(2, write_samples, rev,
+                            [s.read_power_mw if quadrant else 0.0, s.read_power_mw])
     for beam in (0, 1):
         tb.connect((ws, beam), (sched, beam), (medium, beam))
     if s.device and medium.input_signature().max_streams() > 2:
@@ -253,12 +274,26 @@ def run_track(s, user, first_sector, track_index):
         volts_sched = write_then_read(1, write_samples, rev, [record_v])
         tb.connect((ws, 2), volts_sched, (medium, 2))
 
-    tb.connect((medium, 0), blocks.null_sink(gr.sizeof_float))
     skip = blocks.skiphead(gr.sizeof_float, rev)
     front = rf_frontend(1, 1e-3, 1e-3, True, s.eq_boost, s.sps)
     ber = ber_counter()
     dec = rll17pp_decoder(s.frame_bytes)
-    tb.connect((medium, 1), skip, front)
+    address = None
+    if quadrant:
+        # beam 0's quadrants: push-pull -> wobble address words (both
+        # revolutions); beam 1's quadrants summed: the data detector
+        pp = servo_error("push_pull")
+        address = wobble_address_decoder(float(s.sps), guides[guide][0], guides[guide][1])
+        for q in range(4):
+            tb.connect((medium, q), (pp, q))
+        tb.connect(pp, address)
+        data = blocks.add_ff(1)
+        for q in range(4):
+            tb.connect((medium, 4 + q), (data, q))
+        tb.connect(data, skip, front)
+    else:
+        tb.connect((medium, 0), blocks.null_sink(gr.sizeof_float))
+        tb.connect((medium, 1), skip, front)
     sam = None
     if s.read_chain == "slicer":
         cdr = slicer_cdr(float(s.sps))
@@ -348,6 +383,9 @@ def run_track(s, user, first_sector, track_index):
         # sectors never output (the read stream ended early) count as failed
         "sectors_failed": int(cdec.sectors_failed()) + n_sectors - int(cdec.sectors()),
         "sectors_corrected": int(cdec.sectors_corrected()),
+        "address_words": int(address.words()) if address else None,
+        "address_failed": int(address.words_failed()) if address else None,
+        "guide_layer": guide if quadrant else None,
         "jitter_edges": int(jitter.edges()),
         "sam_events": int(sam.events()) if sam else 0,
         "sam_sum": float(sam.sam_mean()) * int(sam.events()) if sam and sam.events() else 0.0,
@@ -435,6 +473,20 @@ def encode_clusters(format_file, user, first_sector):
     tb.connect(src, enc, snk)
     tb.run()
     return np.array(snk.data(), dtype=np.uint8)
+
+
+def medium_guides(medium_file=""):
+    """{layer: (wobble period in channel bits, wobbles per unit)} of the
+    stack's grooved guide layers that carry a wobble."""
+    m = medium_sim(medium_file, 4, 1024, [0], [], 1)
+    return {k: (m.wobble_period_bits(k), m.wobbles_per_unit(k))
+            for k in range(m.num_layers()) if m.wobble_period_bits(k) > 0}
+
+
+def medium_spare_layers(medium_file=""):
+    """The stack's spare layers (claim 10: never recorded)."""
+    m = medium_sim(medium_file, 4, 1024, [0], [], 1)
+    return [k for k in range(m.num_layers()) if m.is_spare(k)]
 
 
 def medium_layers(medium_file=""):

@@ -131,6 +131,11 @@ public:
     //! whether a layer is a spare (claim 10: colourable by voltage, never
     //! recorded; "spare: true" in the medium file)
     virtual bool is_spare(int layer) const = 0;
+    //! wobble period (channel bits) of a grooved guide layer with a wobble
+    //! ("groove: {wobble: ...}" in the medium file), 0 for any other layer
+    virtual int wobble_period_bits(int layer) const = 0;
+    //! wobbles per address unit of that wobble (0 without one)
+    virtual int wobbles_per_unit(int layer) const = 0;
 
     /*! Saves the disc image (every cell's colour state, the layer voltages
      *  and the medium clock) to a file: versioned, with a CRC-32, written to

@@ -12,7 +12,7 @@
 /* BINDTOOL_GEN_AUTOMATIC(0)                                                       */
 /* BINDTOOL_USE_PYGCCXML(0)                                                        */
 /* BINDTOOL_HEADER_FILE(medium_sim.h)                                        */
-/* BINDTOOL_HEADER_FILE_HASH(66818f563710c96bce93c4aa9d43c238)                     */
+/* BINDTOOL_HEADER_FILE_HASH(1f60028a85652a34e473e9c95c2df70e)                     */
 /***********************************************************************************/
 
 #include <pybind11/complex.h>
@@ -164,6 +164,18 @@ void bind_medium_sim(py::module& m)
 
 
         .def("is_spare", &medium_sim::is_spare, py::arg("layer"), D(medium_sim, is_spare))
+
+
+        .def("wobble_period_bits",
+             &medium_sim::wobble_period_bits,
+             py::arg("layer"),
+             D(medium_sim, wobble_period_bits))
+
+
+        .def("wobbles_per_unit",
+             &medium_sim::wobbles_per_unit,
+             py::arg("layer"),
+             D(medium_sim, wobbles_per_unit))
 
 
         .def("save_image",

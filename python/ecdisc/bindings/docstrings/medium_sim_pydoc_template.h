@@ -94,6 +94,12 @@ static const char* __doc_gr_ecdisc_medium_sim_crosstalk_db = R"doc()doc";
 static const char* __doc_gr_ecdisc_medium_sim_is_spare = R"doc()doc";
 
 
+static const char* __doc_gr_ecdisc_medium_sim_wobble_period_bits = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_wobbles_per_unit = R"doc()doc";
+
+
 static const char* __doc_gr_ecdisc_medium_sim_save_image = R"doc()doc";
 
 
