@@ -112,7 +112,11 @@ class soapy_medium(gr.hier_block2):
         except RuntimeError as e:
             # SoapySDR's "no match" and the module's own errors arrive as
             # RuntimeError or ValueError; say which device it was
-            raise ValueError("soapy_medium: device %r: %s" % (self.device, e)) from None
+            hint = ""
+            if "no match" in str(e) and _kwargs(self.device).get("driver") == "ecdisc":
+                hint = (" (the ecdisc SoapySDR module is not found: install the project, "
+                        "or from a build tree set SOAPY_SDR_PLUGIN_PATH=<build>/soapy)")
+            raise ValueError("soapy_medium: device %r: %s%s" % (self.device, e, hint)) from None
 
         if sample_rate is None:
             ranges = self.source.get_sample_rate_range(0)
