@@ -56,15 +56,20 @@ medium::medium(const medium_config& config,
             num(track_m) + " m) must be shorter than the circumference 2*pi*radius_m = " +
             num(circumference) + " m of medium " + d_cfg.name);
     const int n_layers = static_cast<int>(d_cfg.layers.size());
-    // Two doubles (state, time last touched) per cell per layer.
-    const double state_bytes = 16.0 * static_cast<double>(track_bits) * sps * n_layers;
+    // Two doubles (state, time last touched) per cell per layer and row, and
+    // a column sum per cell per layer.
+    const int rows = d_cfg.geometry.rows();
+    const double state_bytes =
+        (16.0 * rows + 8.0) * static_cast<double>(track_bits) * sps * n_layers;
     if (state_bytes > k_max_state_bytes)
         bad("track_bits = " + std::to_string(track_bits) +
             ": with sps = " + std::to_string(sps) + " and " + std::to_string(n_layers) +
             " layers the medium state would take " + num(state_bytes / (1 << 30)) +
             " GiB; at most " + num(k_max_state_bytes / (1 << 30)) +
-            " GiB (track_bits * sps * layers <= " +
-            std::to_string(static_cast<int64_t>(k_max_state_bytes / 16)) + ")");
+            " GiB (track_bits * sps * layers * (2 * rows + 1) <= " +
+            std::to_string(static_cast<int64_t>(k_max_state_bytes / 8)) +
+            ", rows = geometry.band_tracks * geometry.radial_samples = " +
+            std::to_string(rows) + ")");
     const int max_beams = std::min<int>(4, d_cfg.laser_array.size());
     if (focus_layers.empty() || static_cast<int>(focus_layers.size()) > max_beams)
         bad("focus_layers size = " + std::to_string(focus_layers.size()) +
@@ -85,6 +90,9 @@ medium::medium(const medium_config& config,
                 ": must be in [-10, 10] V");
 
     d_L = track_bits * sps;
+    d_rows = rows;
+    d_inv_rows = 1.0 / rows;
+    d_row_m = fmt.track_pitch_m / d_cfg.geometry.radial_samples;
     d_cell_m = fmt.channel_bit_m / sps;
     d_fs = sps * fmt.velocity_m_s / fmt.channel_bit_m;
     d_dt = 1.0 / d_fs;
@@ -103,8 +111,9 @@ medium::medium(const medium_config& config,
         l.ea_over_kb = mat.activation_ev / k_boltzmann_ev;
         l.rate_per_v = mat.rate_per_s / mat.nominal_voltage_v;
         l.z = d_cfg.depth_m(k);
-        l.c.assign(d_L, 0.0);
-        l.t_last.assign(d_L, 0.0);
+        l.c.assign(d_L * d_rows, 0.0);
+        l.t_last.assign(d_L * d_rows, 0.0);
+        l.q.assign(d_L, 0.0);
         l.photo = lc.photoconductor.present;
         l.pc_f = lc.photoconductor.dark_fraction;
         l.pc_psat = lc.photoconductor.saturation_mw;
@@ -149,6 +158,12 @@ medium::medium(const medium_config& config,
         if (d_psf_tail == 0.0) // a coarse grid: normalise the core instead
             for (auto& w : d_psf)
                 w /= core;
+        // a coarser table of the OTF for lsf() across the track
+        d_otf.resize(256);
+        for (size_t q = 0; q < d_otf.size(); q++) {
+            const double sn = (q + 0.5) / d_otf.size();
+            d_otf[q] = (2.0 / k_pi) * (std::acos(sn) - sn * std::sqrt(1.0 - sn * sn));
+        }
     }
     // Active (light and heat) window: +-3 sigma_th, and at least the PSF so
     // that a focused read sees up-to-date cells.
@@ -160,6 +175,8 @@ medium::medium(const medium_config& config,
     for (size_t b = 0; b < focus_layers.size(); b++) {
         d_beams[b].focus = focus_layers[b];
         d_beams[b].lead = std::llround(d_cfg.laser_array[b].along_track_m / d_cell_m);
+        d_beams[b].track = d_cfg.laser_array[b].cross_track_tracks;
+        update_read_rows(static_cast<int>(b));
     }
     d_max_power.assign(d_beams.size(), 0.0);
     d_prev_m.assign(d_beams.size(), 0.0);
@@ -176,6 +193,8 @@ medium::medium(const medium_config& config,
             d_wobble[k] = std::make_shared<wobble_address_modulator>(wf, start);
         }
     }
+    for (int k = 0; k < n_layers; k++)
+        recompute_q(k);
     rebuild();
 }
 
@@ -201,25 +220,26 @@ double medium::current(const layer_state& l, int64_t idx, double now) const
     return evolve_dark(l, l.c[idx], now - l.t_last[idx]);
 }
 
-double medium::gain(int layer, int beam, int64_t dist) const
+double medium::gain(int layer, int beam, int64_t dist, double dy) const
 {
     // nearest image on the ring
     int64_t d = wrap(dist);
     if (d > d_L / 2)
         d -= d_L;
     const double x = d * d_cell_m;
+    const double r2 = x * x + dy * dy;
     const auto& th = d_cfg.thermal;
     const int f = d_beams[beam].focus;
     if (f == layer)
         return th.heating_k_per_mw *
-               std::exp(-x * x / (2.0 * th.thermal_radius_m * th.thermal_radius_m));
+               std::exp(-r2 / (2.0 * th.thermal_radius_m * th.thermal_radius_m));
     if (std::abs(f - layer) == 1)
         return th.neighbour_k_per_mw * face_fraction(layer, f, d_layers[layer].volts >= 0) *
-               std::exp(-x * x / (2.0 * th.neighbour_radius_m * th.neighbour_radius_m));
+               std::exp(-r2 / (2.0 * th.neighbour_radius_m * th.neighbour_radius_m));
     return 0.0;
 }
 
-double medium::light_gain(int layer, int beam, int64_t dist) const
+double medium::light_gain(int layer, int beam, int64_t dist, double dy) const
 {
     if (d_beams[beam].focus != layer)
         return 0.0; // defocused light crossing the layer: neglected (see config)
@@ -228,7 +248,105 @@ double medium::light_gain(int layer, int beam, int64_t dist) const
         d -= d_L;
     const double x = d * d_cell_m;
     const double r = d_cfg.thermal.thermal_radius_m;
-    return std::exp(-x * x / (2.0 * r * r));
+    return std::exp(-(x * x + dy * dy) / (2.0 * r * r));
+}
+
+double medium::beam_y(int beam) const
+{
+    if (d_rows == 1)
+        return 0.0;
+    const auto& b = d_beams[beam];
+    return b.track * d_cfg.format.track_pitch_m + b.track_off;
+}
+
+double medium::row_dy(int row, double y) const
+{
+    if (d_rows == 1)
+        return 0.0;
+    const double w = d_cfg.format.track_pitch_m * d_cfg.geometry.band_tracks;
+    double d = (row + 0.5) * d_row_m - 0.5 * d_cfg.format.track_pitch_m - y;
+    d -= w * std::floor(d / w + 0.5);
+    return d;
+}
+
+double medium::lsf(double x) const
+{
+    const double fc = 2.0 * d_cfg.optics.na / d_cfg.optics.wavelength_m;
+    const size_t nq = d_otf.size();
+    double h = 0;
+    for (size_t q = 0; q < nq; q++)
+        h += d_otf[q] * std::cos(2.0 * k_pi * (q + 0.5) / nq * fc * x);
+    return h * 2.0 * fc / nq;
+}
+
+void medium::update_read_rows(int beam)
+{
+    auto& b = d_beams[beam];
+    b.read_row.clear();
+    b.read_w.clear();
+    b.mix_first = -1;
+    if (d_rows == 1) {
+        b.read_row.push_back(0);
+        b.read_w.push_back(1.0);
+        return;
+    }
+    b.mix.assign(2 * d_psf.size(), 0.0);
+    const double y = beam_y(beam);
+    const double core = k_psf_extent * d_cfg.optics.wavelength_m / d_cfg.optics.na;
+    double sum = 0;
+    int nearest = 0;
+    double best = 1e30;
+    for (int r = 0; r < d_rows; r++) {
+        const double d = row_dy(r, y);
+        if (std::fabs(d) < best) {
+            best = std::fabs(d);
+            nearest = r;
+        }
+        if (std::fabs(d) > core)
+            continue;
+        const double w = std::max(0.0, lsf(d));
+        if (w <= 0.0)
+            continue;
+        b.read_row.push_back(static_cast<int64_t>(r) * d_L);
+        b.read_w.push_back(w);
+        sum += w;
+    }
+    if (sum <= 0.0) { // rows coarser than the spot: the nearest one
+        b.read_row.assign(1, static_cast<int64_t>(nearest) * d_L);
+        b.read_w.assign(1, 1.0);
+        return;
+    }
+    for (auto& w : b.read_w)
+        w /= sum;
+}
+
+double medium::radial_weight(int beam, int row) const
+{
+    focus_layer(beam); // checks the beam
+    if (row < 0 || row >= d_rows)
+        bad("row = " + std::to_string(row) + ": must be in 0.." +
+            std::to_string(d_rows - 1));
+    const auto& b = d_beams[beam];
+    for (size_t i = 0; i < b.read_row.size(); i++)
+        if (b.read_row[i] == static_cast<int64_t>(row) * d_L)
+            return b.read_w[i];
+    return 0.0;
+}
+
+void medium::recompute_q(int layer)
+{
+    auto& l = d_layers[layer];
+    const double now = time_at(d_pos);
+    l.q_epoch = now;
+    l.q_dirty = false;
+    for (int64_t p = 0; p < d_L; p++) {
+        double s = 0;
+        for (int r = 0; r < d_rows; r++) {
+            const int64_t idx = static_cast<int64_t>(r) * d_L + p;
+            s += l.kdark == 0.0 ? l.c[idx] : current(l, idx, now) - l.cinf;
+        }
+        l.q[p] = s;
+    }
 }
 
 void medium::apply_voltage(int layer, double volts)
@@ -256,9 +374,18 @@ double medium::face_fraction(int layer, int source_layer, bool colouring) const
 void medium::rebuild()
 {
     const int nb = num_beams();
+    // rows of the active windows: within the heated radius and the focused
+    // read (plus one row) of a beam focused on the layer
+    const double act_rad =
+        std::max(3.0 * d_cfg.thermal.thermal_radius_m,
+                 k_psf_extent * d_cfg.optics.wavelength_m / d_cfg.optics.na) +
+        d_row_m;
+    for (int b = 0; b < nb; b++)
+        d_beams[b].y_built = beam_y(b);
     for (int k = 0; k < num_layers(); k++) {
         auto& l = d_layers[k];
         l.act_off.clear();
+        l.act_row.clear();
         l.act_gain.clear();
         l.act_light.clear();
         l.cache.clear();
@@ -267,26 +394,48 @@ void medium::rebuild()
         if (l.volts == 0.0 || d_cfg.layers[k].spare)
             continue;
         std::vector<int64_t> offs;
-        for (const auto& b : d_beams)
-            if (b.focus == k)
-                for (int64_t j = -d_act_half; j <= d_act_half; j++)
-                    offs.push_back(b.lead + j);
+        std::set<int> rows;
+        for (int b = 0; b < nb; b++) {
+            const auto& bs = d_beams[b];
+            if (bs.focus != k)
+                continue;
+            for (int64_t j = -d_act_half; j <= d_act_half; j++)
+                offs.push_back(bs.lead + j);
+            for (int r = 0; r < d_rows; r++)
+                if (d_rows == 1 || std::fabs(row_dy(r, bs.y_built)) <= act_rad)
+                    rows.insert(r);
+        }
         std::sort(offs.begin(), offs.end());
         // one offset per cell of the ring, in (-L, L)
         std::set<int64_t> seen;
+        std::vector<int64_t> along;
         for (auto o : offs)
             if (seen.insert(wrap(o)).second)
-                l.act_off.push_back(o % d_L);
+                along.push_back(o % d_L);
+        for (int r : rows)
+            for (auto o : along) {
+                l.act_off.push_back(o);
+                l.act_row.push_back(static_cast<int64_t>(r) * d_L);
+            }
         l.act_gain.resize(l.act_off.size() * nb);
-        for (size_t j = 0; j < l.act_off.size(); j++)
+        for (size_t j = 0; j < l.act_off.size(); j++) {
+            const int r = static_cast<int>(l.act_row[j] / d_L);
             for (int b = 0; b < nb; b++)
-                l.act_gain[j * nb + b] = gain(k, b, l.act_off[j] - d_beams[b].lead);
+                l.act_gain[j * nb + b] = gain(k,
+                                              b,
+                                              l.act_off[j] - d_beams[b].lead,
+                                              row_dy(r, d_beams[b].y_built));
+        }
         if (l.photo) {
             l.act_light.resize(l.act_off.size() * nb);
-            for (size_t j = 0; j < l.act_off.size(); j++)
+            for (size_t j = 0; j < l.act_off.size(); j++) {
+                const int r = static_cast<int>(l.act_row[j] / d_L);
                 for (int b = 0; b < nb; b++)
-                    l.act_light[j * nb + b] =
-                        light_gain(k, b, l.act_off[j] - d_beams[b].lead);
+                    l.act_light[j * nb + b] = light_gain(k,
+                                                         b,
+                                                         l.act_off[j] - d_beams[b].lead,
+                                                         row_dy(r, d_beams[b].y_built));
+            }
         }
     }
 
@@ -331,6 +480,19 @@ void medium::rebuild()
 void medium::refresh_windows(bool all)
 {
     const double now = time_at(d_pos);
+    if (all) {
+        // re-anchor the column sums of layers under voltage before their
+        // factors exp(kdark (t - q_epoch)) grow large
+        for (auto& l : d_layers)
+            if (l.kdark != 0.0 && l.kdark * (now - l.q_epoch) > 20.0) {
+                const double e = std::exp(-l.kdark * (now - l.q_epoch));
+                for (auto& v : l.q)
+                    v *= e;
+                l.q_epoch = now;
+            }
+        for (auto& b : d_beams)
+            b.mix_first = -1;
+    }
     for (auto& b : d_beams)
         for (int m = 0; m < num_layers(); m++) {
             auto& w = b.win[m];
@@ -343,14 +505,9 @@ void medium::refresh_windows(bool all)
             int64_t left = w.len;
             while (left > 0) {
                 const int64_t run = std::min(left, d_L - idx);
-                const double* c = l.c.data() + idx;
-                if (l.kdark == 0.0) { // no voltage: the stored states are exact
-                    for (int64_t j = 0; j < run; j++)
-                        s += c[j];
-                } else {
-                    for (int64_t j = 0; j < run; j++)
-                        s += current(l, idx + j, now);
-                }
+                const double* q = l.q.data() + idx;
+                for (int64_t j = 0; j < run; j++)
+                    s += q[j];
                 left -= run;
                 idx = 0;
             }
@@ -364,7 +521,6 @@ void medium::refresh_windows(bool all)
 // Moves every window one cell on (call before d_pos is advanced).
 void medium::slide_windows()
 {
-    const double now = time_at(d_pos);
     for (auto& b : d_beams)
         for (int m = 0; m < num_layers(); m++) {
             auto& w = b.win[m];
@@ -376,11 +532,8 @@ void medium::slide_windows()
             int64_t next = first + w.len;
             if (next >= d_L)
                 next -= d_L;
-            const auto& l = d_layers[m];
-            if (l.kdark == 0.0) // no voltage: the stored states are exact
-                w.sum += l.c[next] - l.c[first];
-            else
-                w.sum += current(l, next, now) - current(l, first, now);
+            const auto& q = d_layers[m].q;
+            w.sum += q[next] - q[first];
         }
 }
 
@@ -388,10 +541,11 @@ void medium::sweep(int layer)
 {
     auto& l = d_layers[layer];
     const double now = time_at(d_pos);
-    for (int64_t i = 0; i < d_L; i++) {
+    for (int64_t i = 0; i < d_L * d_rows; i++) {
         l.c[i] = current(l, i, now);
         l.t_last[i] = now;
     }
+    recompute_q(layer);
 }
 
 void medium::set_layer_voltage(int layer, double volts)
@@ -403,6 +557,7 @@ void medium::set_layer_voltage(int layer, double volts)
         bad("volts = " + num(volts) + ": must be in [-10, 10]");
     sweep(layer); // catch up under the old voltage
     apply_voltage(layer, volts);
+    recompute_q(layer); // the column sums under the new voltage
     rebuild();
 }
 
@@ -460,7 +615,40 @@ void medium::set_tracking_offset(int beam, double metres)
     focus_layer(beam);
     if (!(std::fabs(metres) <= 1e-3))
         bad("tracking_offset_m = " + num(metres) + ": must be in [-0.001, 0.001]");
-    d_beams[beam].track_off = metres;
+    auto& b = d_beams[beam];
+    if (metres == b.track_off)
+        return;
+    b.track_off = metres;
+    if (d_rows == 1)
+        return;
+    update_read_rows(beam);
+    // the heated cells follow the spot in steps of an eighth of a row
+    if (std::fabs(beam_y(beam) - b.y_built) > 0.125 * d_row_m)
+        for (const auto& l : d_layers)
+            if (!l.act_off.empty()) {
+                rebuild();
+                break;
+            }
+}
+
+void medium::set_track_offset(int beam, int tracks)
+{
+    focus_layer(beam);
+    const int hi = std::min(3, band_tracks() - 1);
+    if (tracks < 0 || tracks > hi)
+        bad("track_offset = " + std::to_string(tracks) + ": must be in 0.." +
+            std::to_string(hi) + " (claim 3: up to 3 tracks; the band of medium " +
+            d_cfg.name + " has geometry.band_tracks = " + std::to_string(band_tracks()) +
+            ")");
+    d_beams[beam].track = tracks;
+    update_read_rows(beam);
+    rebuild();
+}
+
+int medium::track_offset(int beam) const
+{
+    focus_layer(beam);
+    return d_beams[beam].track;
 }
 
 double medium::tracking_offset(int beam) const
@@ -566,24 +754,58 @@ double medium::state(int layer, int64_t cell) const
     if (layer < 0 || layer >= num_layers())
         bad("layer = " + std::to_string(layer) + ": must be in 0.." +
             std::to_string(num_layers() - 1));
-    return current(d_layers[layer], wrap(cell), time_at(d_pos));
+    const double now = time_at(d_pos);
+    const int64_t p = wrap(cell);
+    double s = 0;
+    for (int r = 0; r < d_rows; r++)
+        s += current(d_layers[layer], static_cast<int64_t>(r) * d_L + p, now);
+    return s * d_inv_rows;
 }
 
-void medium::set_state(int layer, int64_t first, int64_t count, double c)
+double medium::state_at(int layer, int row, int64_t cell) const
 {
     if (layer < 0 || layer >= num_layers())
         bad("layer = " + std::to_string(layer) + ": must be in 0.." +
             std::to_string(num_layers() - 1));
+    if (row < 0 || row >= d_rows)
+        bad("row = " + std::to_string(row) + ": must be in 0.." +
+            std::to_string(d_rows - 1));
+    return current(
+        d_layers[layer], static_cast<int64_t>(row) * d_L + wrap(cell), time_at(d_pos));
+}
+
+void medium::set_state(int layer, int64_t first, int64_t count, double c)
+{
+    for (int t = 0; t < band_tracks(); t++)
+        set_track_state(layer, t, first, count, c);
+}
+
+void medium::set_track_state(int layer, int track, int64_t first, int64_t count, double c)
+{
+    if (layer < 0 || layer >= num_layers())
+        bad("layer = " + std::to_string(layer) + ": must be in 0.." +
+            std::to_string(num_layers() - 1));
+    if (track < 0 || track >= band_tracks())
+        bad("track = " + std::to_string(track) + ": must be in 0.." +
+            std::to_string(band_tracks() - 1));
     if (!(c >= 0.0 && c <= 1.0))
         bad("c = " + num(c) + ": must be in [0, 1]");
     auto& l = d_layers[layer];
     const double now = time_at(d_pos);
-    for (int64_t i = 0; i < std::min(count, d_L); i++) {
-        const int64_t idx = wrap(first + i);
-        l.c[idx] = c;
-        l.t_last[idx] = now;
+    const int rs = radial_samples();
+    for (int r = track * rs; r < (track + 1) * rs; r++) {
+        double* cr = l.c.data() + static_cast<int64_t>(r) * d_L;
+        double* tr = l.t_last.data() + static_cast<int64_t>(r) * d_L;
+        for (int64_t i = 0; i < std::min(count, d_L); i++) {
+            const int64_t idx = wrap(first + i);
+            cr[idx] = c;
+            tr[idx] = now;
+        }
     }
-    refresh_windows();
+    // the column sums and the windows are brought up to date lazily, at the
+    // next process() (setting many runs one by one stays cheap)
+    l.q_dirty = true;
+    d_dirty = true;
 }
 
 double medium::mean_state(int layer) const
@@ -594,9 +816,9 @@ double medium::mean_state(int layer) const
     const auto& l = d_layers[layer];
     const double now = time_at(d_pos);
     double s = 0;
-    for (int64_t i = 0; i < d_L; i++)
+    for (int64_t i = 0; i < d_L * d_rows; i++)
         s += current(l, i, now);
-    return s / static_cast<double>(d_L);
+    return s / static_cast<double>(d_L * d_rows);
 }
 
 double medium::kappa(int layer, double temperature_k, double light_mw) const
@@ -792,17 +1014,22 @@ double medium::crosstalk_db(int layer) const
             continue;
         medium x(d_cfg, d_sps, bits, { layer }, {}, 1);
         x.set_noise_scale(0);
-        uint64_t r = 0x9e3779b97f4a7c15ull * (k + 1);
-        bool mark = false;
-        for (int64_t pos = 0; pos < bits;) {
-            r ^= r << 13;
-            r ^= r >> 7;
-            r ^= r << 17;
-            const int64_t run = std::min<int64_t>(2 + static_cast<int64_t>(r % 7), bits - pos);
-            if (mark)
-                x.set_state(k, pos * d_sps, run * d_sps, 1.0);
-            mark = !mark;
-            pos += run;
+        // each track of the band its own pattern (a defocused spot averages
+        // over the tracks it covers)
+        for (int t = 0; t < band_tracks(); t++) {
+            uint64_t r = 0x9e3779b97f4a7c15ull * (k + 1) + 0x632be59bd9b4e019ull * t;
+            bool mark = false;
+            for (int64_t pos = 0; pos < bits;) {
+                r ^= r << 13;
+                r ^= r >> 7;
+                r ^= r << 17;
+                const int64_t run =
+                    std::min<int64_t>(2 + static_cast<int64_t>(r % 7), bits - pos);
+                if (mark)
+                    x.set_track_state(k, t, pos * d_sps, run * d_sps, 1.0);
+                mark = !mark;
+                pos += run;
+            }
         }
         const auto sx = read(x);
         const auto mm = std::minmax_element(sx.begin(), sx.end());
@@ -957,6 +1184,54 @@ const std::vector<double>& medium::decays(layer_state& l, const float* p)
     return e->decay;
 }
 
+double medium::focused_rows(int beam, int64_t first)
+{
+    // the focused read over the rows of the band: the along-track PSF over
+    // columns weighted across the track (read_w over read_row); the
+    // weighted columns are kept in a sliding buffer while the focus layer
+    // is not being written (its stored states are then exact and fixed)
+    auto& b = d_beams[beam];
+    const auto& l = d_layers[b.focus];
+    const size_t np = d_psf.size();
+    const size_t nr = b.read_row.size();
+    const double* c = l.c.data();
+    auto column = [&](int64_t col) {
+        double v = 0;
+        for (size_t r = 0; r < nr; r++)
+            v += b.read_w[r] * c[b.read_row[r] + col];
+        return v;
+    };
+    const int64_t fw = wrap(first);
+    const bool live = !l.act_off.empty();
+    if (!live && b.mix_first == fw) {
+        // the same place (nothing moved)
+    } else if (!live && b.mix_first >= 0 && wrap(b.mix_first + 1) == fw) {
+        if (b.mix_s + np >= b.mix.size()) {
+            std::copy(b.mix.begin() + b.mix_s + 1, b.mix.begin() + b.mix_s + np, b.mix.begin());
+            b.mix_s = 0;
+        } else {
+            b.mix_s++;
+        }
+        b.mix[b.mix_s + np - 1] = column(wrap(fw + static_cast<int64_t>(np) - 1));
+    } else {
+        b.mix_s = 0;
+        for (size_t j = 0; j < np; j++)
+            b.mix[j] = column(wrap(fw + static_cast<int64_t>(j)));
+    }
+    b.mix_first = live ? -1 : fw;
+    const double* w = d_psf.data();
+    const double* mx = b.mix.data() + b.mix_s;
+    double a0 = 0, a1 = 0;
+    size_t j = 0;
+    for (; j + 2 <= np; j += 2) {
+        a0 += w[j] * mx[j];
+        a1 += w[j + 1] * mx[j + 1];
+    }
+    for (; j < np; j++)
+        a0 += w[j] * mx[j];
+    return a0 + a1;
+}
+
 void medium::process(const float* const* power_mw,
                      float* const* signal,
                      size_t n,
@@ -970,6 +1245,14 @@ void medium::process(const float* const* power_mw,
     const double shot2 = d_cfg.noise.shot_sigma * d_cfg.noise.shot_sigma * ns2;
     const double edge = d_cfg.noise.edge_jitter_m / d_cell_m * d_noise_scale;
     float p[4];
+    if (d_dirty) { // cells were set: column sums and windows
+        for (int k = 0; k < nl; k++)
+            if (d_layers[k].q_dirty)
+                recompute_q(k);
+        refresh_windows();
+        d_dirty = false;
+    }
+    d_qe.resize(nl);
 
     for (size_t i = 0; i < n; i++) {
         if (d_pos == 0 && d_rev > 0 && wraps)
@@ -985,24 +1268,34 @@ void medium::process(const float* const* power_mw,
         // 1. light and heat on the layers under voltage
         for (int k = 0; k < nl; k++) {
             auto& l = d_layers[k];
+            d_qe[k] = q_decay(l, t0);
             if (l.act_off.empty())
                 continue;
             const size_t na = l.act_off.size();
             const double* decay = decays(l, p).data();
             double* c = l.c.data();
             double* tl = l.t_last.data();
+            double* q = l.q.data();
             const double cinf = l.cinf;
+            // column sums of a layer with dark evolution carry
+            // (c - cinf) exp(kdark (t - q_epoch)) per cell
+            const bool dark = l.kdark != 0.0;
+            const double a0 = dark ? 1.0 / d_qe[k] : 1.0;
+            const double a1 = dark ? 1.0 / q_decay(l, t1) : 1.0;
             for (size_t j = 0; j < na; j++) {
-                int64_t idx = d_pos + l.act_off[j];
-                if (idx >= d_L)
-                    idx -= d_L;
-                else if (idx < 0)
-                    idx += d_L;
+                int64_t col = d_pos + l.act_off[j];
+                if (col >= d_L)
+                    col -= d_L;
+                else if (col < 0)
+                    col += d_L;
+                const int64_t idx = l.act_row[j] + col;
                 double cv = c[idx];
                 if (tl[idx] != t0)
                     cv = evolve_dark(l, cv, t0 - tl[idx]);
                 const double nv = cinf + (cv - cinf) * decay[j];
-                l.act_delta[j] = nv - cv;
+                const double dq = dark ? (nv - cinf) * a1 - (cv - cinf) * a0 : nv - cv;
+                q[col] += dq;
+                l.act_delta[j] = dq;
                 c[idx] = nv;
                 tl[idx] = t1;
             }
@@ -1013,13 +1306,15 @@ void medium::process(const float* const* power_mw,
 
         // 2. optics
         for (int b = 0; b < nb; b++) {
-            const auto& bs = d_beams[b];
+            auto& bs = d_beams[b];
             const int f = bs.focus;
             const double* cf = d_layers[f].c.data();
             double m = 0;
             const int64_t first = d_pos + bs.lead - d_psf_half;
             const int64_t np = static_cast<int64_t>(d_psf.size());
-            if (first >= 0 && first + np <= d_L) {
+            if (d_rows > 1) {
+                m = focused_rows(b, first);
+            } else if (first >= 0 && first + np <= d_L) {
                 // four partial sums: independent chains the compiler can
                 // keep in vector registers
                 const double* w = d_psf.data();
@@ -1039,14 +1334,14 @@ void medium::process(const float* const* power_mw,
                 for (int64_t j = 0; j < np; j++)
                     m += d_psf[j] * cf[wrap(first + j)];
             }
-            m += d_psf_tail * bs.win[f].sum * bs.win[f].inv_len;
+            m += d_psf_tail * window_mean(d_layers[f], bs.win[f], d_qe[f]);
             double s = 0, a = 1, a_f = 1;
             for (int k = 0; k < nl; k++) {
                 const auto& l = d_layers[k];
                 double w = 1.0, mc = m;
                 if (k != f) {
                     w = bs.win[k].weight;
-                    mc = bs.win[k].sum * bs.win[k].inv_len;
+                    mc = window_mean(l, bs.win[k], d_qe[k]);
                 } else {
                     a_f = a;
                 }
@@ -1068,7 +1363,8 @@ void medium::process(const float* const* power_mw,
                     if (x < 0)
                         x += d_L;
                 }
-                const int64_t bit = x / d_sps;
+                // (another track of the band: other edges)
+                const int64_t bit = x / d_sps + (static_cast<int64_t>(bs.track) << 40);
                 if (bit != d_edge_bit[b] || f != d_edge_layer[b]) { // once per bit
                     d_edge_bit[b] = bit;
                     d_edge_layer[b] = f;

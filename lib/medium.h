@@ -8,6 +8,7 @@
 #include "medium_config.h"
 #include "wobble_address.h"
 #include <array>
+#include <cmath>
 #include <memory>
 #include <cstddef>
 #include <cstdint>
@@ -19,12 +20,21 @@ namespace ecdisc {
 
 /*! Physical simulator of a multilayer electrochromic disc (foundation model).
  *
- * Geometry: one track, a ring of L = track_bits*sps cells per layer, one cell
- * (channel_bit_m/sps) per sample. At sample n beam b is at cell
- * (n mod L) + lead_b, lead_b = round(along_track_m / cell length). Each wrap of
- * n mod L is a revolution; the medium clock is
- * t = rev*T_rev + (n mod L)/fs, fs = sps*velocity/channel_bit_m,
- * T_rev = 2*pi*radius/velocity.
+ * Geometry: a band of N = geometry.band_tracks tracks side by side, each
+ * sampled across the track by R = geometry.radial_samples rows (row pitch
+ * D = track_pitch/R), so NR = N*R rows; each row is a ring of
+ * L = track_bits*sps cells, one cell (channel_bit_m/sps) per sample along
+ * the track. Row r lies at y_r = (r + 1/2) D - pitch/2 across the track
+ * (track k's centre at k*pitch); the band is periodic across the track
+ * (width W = N*pitch), a local straight-track approximation of the spiral.
+ * At sample n beam b is at cell (n mod L) + lead_b along the track,
+ * lead_b = round(along_track_m / cell length), and at
+ * y_b = track_b*pitch + t_b across it (track_b = cross_track_tracks or
+ * set_track_offset(), t_b the tracking offset). Each wrap of n mod L is a
+ * revolution; the medium clock is t = rev*T_rev + (n mod L)/fs,
+ * fs = sps*velocity/channel_bit_m, T_rev = 2*pi*radius/velocity. With
+ * N = R = 1 (the default) there is one row and no cross-track dimension:
+ * y is ignored (the tracking offset then only changes the push-pull).
  *
  * Kinetics: each cell of each layer has a colour state c in [0, 1]. With
  * voltage V on its layer, kappa = rate*|V|/V_nom*exp(Ea/kB*(1/T0 - 1/T));
@@ -35,12 +45,13 @@ namespace ecdisc {
  * (claim 10) carries no recorded information but is colourable by its
  * voltage: no beam writes it (it has no active window), so under voltage it
  * colours evenly at its dark rate. The
- * temperature of a cell is ambient plus a Gaussian rise from every beam
- * focused on its layer (heating_k_per_mw, thermal_radius_m) and from every
- * beam focused on an adjacent layer (neighbour_k_per_mw, neighbour_radius_m).
+ * temperature of a cell is ambient plus a Gaussian rise (in the distance
+ * along and across the track) from every beam focused on its layer
+ * (heating_k_per_mw, thermal_radius_m) and from every beam focused on an
+ * adjacent layer (neighbour_k_per_mw, neighbour_radius_m).
  * Cells within +-3 sigma (and the focused spot's core) of a beam focused on
- * a layer under voltage are integrated every sample (exact for conditions
- * constant over a sample);
+ * a layer under voltage, along the track and across it, are integrated
+ * every sample (exact for conditions constant over a sample);
  * every other cell evolves in the dark, lazily and exactly (closed form from
  * the time it was last touched; a voltage change sweeps its layer).
  *
@@ -53,15 +64,22 @@ namespace ecdisc {
  * Optics: signal_b = P_b * sum_k A_bk * w_bk * r_k(c), A_bk the round-trip
  * transmittance of the layers in front of k (from their colour state under
  * the beam), r_k(c) layer k's reflectance at its colour state convolved with
- * the beam's spot on it: on the focus layer the along-track line-spread
- * function of the circular-pupil OTF (cut-off 2NA/lambda; core to
- * +-1 lambda/NA, tails as a box to +-4 lambda/NA: the MTF follows the OTF
- * within ~0.01 and vanishes above the cut-off); on every other layer a box
- * of radius |dz|*tan(asin(NA/n)) along the one simulated track (the
- * defocused spot), weighted by the detector area ratio
- * w_bk = min(1, (r_det/2rho)^2). The box sums run (updated by every cell
- * that enters, leaves or is written), recomputed at each revolution and
- * now and then. Noise, Gaussian, one deviate of the summed variance per
+ * the beam's spot on it: on the focus layer the line-spread function of the
+ * circular-pupil OTF (cut-off 2NA/lambda) along the track (core to
+ * +-1 lambda/NA, tails as a box to +-4 lambda/NA over the whole band: the
+ * MTF follows the OTF within ~0.01 and vanishes above the cut-off) times the
+ * same line-spread function across it, sampled at the rows within
+ * +-1 lambda/NA of y_b and normalised to 1 (a separable stand-in for the
+ * Airy spot with its exact marginals: a tracking offset lowers the signal
+ * and mixes in the neighbouring tracks); on every other layer a box of
+ * radius |dz|*tan(asin(NA/n)) along the track and over all rows of the band
+ * (the defocused spot covers tens of tracks; the band stands for them),
+ * weighted by the detector area ratio w_bk = min(1, (r_det/2rho)^2). The
+ * box sums run over column sums (updated by every column that enters or
+ * leaves and every cell that is written; on a layer under voltage the
+ * column sums carry the dark evolution exactly: sum_r (c_r - c_inf)
+ * exp(kappa (t_r - t_e)) times exp(-kappa (t - t_e))), recomputed at each
+ * revolution and now and then. Noise, Gaussian, one deviate of the summed variance per
  * sample and beam: laser RIN (sigma*signal), shot (sigma^2*signal) and
  * amplifier; plus mark-edge media noise: the focused signal's slope per cell
  * times an edge position error (rms edge_jitter_m, in cells) that belongs to
@@ -178,6 +196,19 @@ public:
                            size_t n,
                            std::vector<std::pair<size_t, uint64_t>>* wraps = nullptr);
 
+    /*! Moves a beam to another track of the band (claim 3: 0..3 tracks
+     *  from the first; < geometry.band_tracks). Throws
+     *  std::invalid_argument naming the beam or the value. */
+    void set_track_offset(int beam, int tracks);
+    int track_offset(int beam) const;
+    //! rows of the band (band_tracks * radial_samples)
+    int rows() const { return d_rows; }
+    int band_tracks() const { return d_cfg.geometry.band_tracks; }
+    int radial_samples() const { return d_cfg.geometry.radial_samples; }
+    /*! weight of a row in a beam's focused read across the track (the
+     *  sampled line-spread function, normalised to 1 over the rows) */
+    double radial_weight(int beam, int row) const;
+
     int num_layers() const { return static_cast<int>(d_layers.size()); }
     int num_beams() const { return static_cast<int>(d_beams.size()); }
     const medium_config& config() const { return d_cfg; }
@@ -194,11 +225,16 @@ public:
     //! medium clock at the start of the next sample
     double time_s() const;
 
-    //! colour state of a cell now (dark evolution caught up, not stored)
+    //! colour state of a cell now (dark evolution caught up, not stored),
+    //! the mean over the rows of the band at that position along the track
     double state(int layer, int64_t cell) const;
-    //! sets count cells from first (mod L) to state c, as of now
+    //! colour state of one cell of one row now
+    double state_at(int layer, int row, int64_t cell) const;
+    //! sets count cells from first (mod L) to state c in every row, as of now
     void set_state(int layer, int64_t first, int64_t count, double c);
-    //! mean colour state of a layer over the track, now
+    //! the same for the radial_samples rows of one track of the band
+    void set_track_state(int layer, int track, int64_t first, int64_t count, double c);
+    //! mean colour state of a layer over the band, now
     double mean_state(int layer) const;
 
     /*! colouring rate (1/s) of a layer at its present voltage, temperature T
@@ -280,10 +316,16 @@ private:
         double ea_over_kb = 0;
         double rate_per_v = 0; //!< rate_per_s / nominal_voltage_v
         double z = 0;
-        std::vector<double> c;
-        std::vector<double> t_last;
+        std::vector<double> c;      //!< [row * L + cell]
+        std::vector<double> t_last; //!< [row * L + cell]
+        /*! column sums: kdark == 0: sum over rows of c; else
+         *  sum over rows of (c - cinf) exp(kdark (t_last - q_epoch)) */
+        std::vector<double> q;
+        double q_epoch = 0;
+        bool q_dirty = false; //!< cells were set: recompute q before use
         // active window: cells updated with light and heat every sample
         std::vector<int64_t> act_off; //!< offsets relative to the track position
+        std::vector<int64_t> act_row; //!< row * L of each active cell
         std::vector<double> act_gain; //!< [j*beams + b] K per mW of beam b
         //! [j*beams + b] light profile of beam b (photo-conductor layers only)
         std::vector<double> act_light;
@@ -313,8 +355,16 @@ private:
         int focus = 0;
         double focus_off = 0;    //!< defocus in the medium, m
         double track_off = 0;    //!< radial offset from the track centre, m
+        int track = 0;           //!< track of the band
         int64_t lead = 0;
         std::vector<window> win; //!< per layer (focus layer: the LSF tails)
+        // across the track (rows > 1 only)
+        double y_built = 0;             //!< y_b at the last rebuild()
+        std::vector<int64_t> read_row;  //!< row * L of the rows read
+        std::vector<double> read_w;     //!< their weights (sum 1)
+        std::vector<double> mix;        //!< weighted columns, 2 * PSF length
+        size_t mix_s = 0;               //!< first valid entry of mix
+        int64_t mix_first = -1;         //!< its column (-1: invalid)
     };
 
     int64_t wrap(int64_t i) const
@@ -330,10 +380,35 @@ private:
     //! recomputes the running sums (all: also over layers without voltage)
     void refresh_windows(bool all = true);
     void slide_windows();
-    double gain(int layer, int beam, int64_t dist) const;
+    double gain(int layer, int beam, int64_t dist, double dy = 0.0) const;
+    //! y of a beam across the band (m); 0 with one row
+    double beam_y(int beam) const;
+    //! y of a row minus y_b, nearest periodic image (m); 0 with one row
+    double row_dy(int row, double y) const;
+    //! the focused line-spread function at x (m), per metre
+    double lsf(double x) const;
+    //! recomputes a beam's read rows and weights
+    void update_read_rows(int beam);
+    //! focused read over the rows (rows > 1), PSF starting at column first
+    double focused_rows(int beam, int64_t first);
+    //! recomputes a layer's column sums (q) as of now
+    void recompute_q(int layer);
+    //! exp(-kdark (t - q_epoch)) of a layer
+    double q_decay(const layer_state& l, double t) const
+    {
+        return l.kdark == 0.0 ? 1.0 : std::exp(-l.kdark * (t - l.q_epoch));
+    }
+    //! mean colour state over a window of a layer given its q_decay
+    double window_mean(const layer_state& l, const window& w, double e) const
+    {
+        const double s = l.kdark == 0.0 ? w.sum
+                                        : d_rows * l.cinf * static_cast<double>(w.len) +
+                                              e * w.sum;
+        return s * w.inv_len * d_inv_rows;
+    }
     double face_fraction(int layer, int source_layer, bool colouring) const;
     //! light profile of a beam on a layer at a distance (cells) from its spot
-    double light_gain(int layer, int beam, int64_t dist) const;
+    double light_gain(int layer, int beam, int64_t dist, double dy = 0.0) const;
     //! sets a layer's voltage and the rates that follow from it
     void apply_voltage(int layer, double volts);
     //! edge position error (standard normal) of a channel bit of a layer
@@ -343,7 +418,11 @@ private:
     int d_sps;
     uint64_t d_seed;
     int64_t d_L;
+    int d_rows = 1;
+    double d_inv_rows = 1.0;
+    double d_row_m = 0; //!< row pitch across the track
     double d_cell_m, d_fs, d_dt, d_trev;
+    std::vector<double> d_otf; //!< OTF samples for lsf()
     std::vector<layer_state> d_layers;
     std::vector<beam_state> d_beams;
     int64_t d_act_half;        //!< half width of the active windows, cells
@@ -354,6 +433,8 @@ private:
     int64_t d_pos = 0;
     uint64_t d_rev = 0;
     int d_refresh = 0;
+    bool d_dirty = false; //!< some layer's q is dirty
+    std::vector<double> d_qe; //!< per layer: q_decay at the present sample
     int d_refresh_all = 0;
     double d_noise_scale = 1.0;
     std::vector<double> d_max_power;

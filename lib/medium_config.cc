@@ -88,6 +88,14 @@ medium_config parse_medium_yaml(const std::string& text, const std::string& sour
                 m.number("track_pitch_m", 0.0, 1e-5, true, false, "in (0, 1e-05]");
         m.finish("channel_bit_m, velocity_m_s, radius_m, track_pitch_m");
     }
+    if (top.has("geometry")) {
+        mapping m(top.node("geometry", "a mapping"), source, "geometry");
+        if (m.has("band_tracks"))
+            c.geometry.band_tracks = m.integer("band_tracks", 1, 64);
+        if (m.has("radial_samples"))
+            c.geometry.radial_samples = m.integer("radial_samples", 1, 16);
+        m.finish("band_tracks, radial_samples");
+    }
     {
         mapping m(top.node("thermal", "a mapping"), source, "thermal");
         c.thermal.ambient_k =
@@ -117,11 +125,15 @@ medium_config parse_medium_yaml(const std::string& text, const std::string& sour
             b.along_track_m = m.number(
                 "along_track_m", -1e-3, 1e-3, false, false, "in [-0.001, 0.001]");
             b.cross_track_tracks = m.integer("cross_track_tracks", 0, 3);
-            if (b.cross_track_tracks != 0)
+            if (b.cross_track_tracks >= c.geometry.band_tracks)
                 m.fail_value("cross_track_tracks",
                              std::to_string(b.cross_track_tracks),
-                             "beams on other tracks are not simulated yet (the "
-                             "simulator has one track): must be 0");
+                             "the simulated band has geometry.band_tracks = " +
+                                 std::to_string(c.geometry.band_tracks) +
+                                 " track(s): must be in 0.." +
+                                 std::to_string(c.geometry.band_tracks - 1) +
+                                 " (raise geometry.band_tracks for a beam on "
+                                 "another track)");
             m.finish("name, along_track_m, cross_track_tracks");
             c.laser_array.push_back(b);
         }
@@ -279,7 +291,8 @@ medium_config parse_medium_yaml(const std::string& text, const std::string& sour
                 m.number("edge_jitter_m", 0.0, 1e-6, false, false, "in [0, 1e-06]");
         m.finish("amplifier_sigma, rin_sigma, shot_sigma, edge_jitter_m");
     }
-    top.finish("name, optics, format, thermal, laser_array, materials, layers, noise");
+    top.finish(
+        "name, optics, format, geometry, thermal, laser_array, materials, layers, noise");
     if (c.materials.empty())
         top.fail("materials", "no material defined or used");
     return c;
@@ -360,7 +373,10 @@ bool operator==(const medium_config& a, const medium_config& b)
            a.format.track_pitch_m == b.format.track_pitch_m &&
            a.format.channel_bit_m == b.format.channel_bit_m &&
            a.format.velocity_m_s == b.format.velocity_m_s &&
-           a.format.radius_m == b.format.radius_m && at.ambient_k == bt.ambient_k &&
+           a.format.radius_m == b.format.radius_m &&
+           a.geometry.band_tracks == b.geometry.band_tracks &&
+           a.geometry.radial_samples == b.geometry.radial_samples &&
+           at.ambient_k == bt.ambient_k &&
            at.heating_k_per_mw == bt.heating_k_per_mw &&
            at.neighbour_k_per_mw == bt.neighbour_k_per_mw &&
            at.thermal_radius_m == bt.thermal_radius_m &&

@@ -51,10 +51,26 @@ struct medium_thermal {
     double cross_cell_fraction = 1.0;
 };
 
+/*! The simulated patch of the disc (optional top-level key geometry; the
+ *  defaults are the single-track model): a band of band_tracks tracks
+ *  side by side, each sampled cross-track by radial_samples rows (row pitch
+ *  track_pitch_m / radial_samples; the issue asks for <= pitch/4, i.e.
+ *  radial_samples >= 4, to resolve the spot across the track). The band
+ *  is periodic across the track (its last track is next to its first), a
+ *  local straight-track approximation of the spiral. With band_tracks = 1
+ *  and radial_samples = 1 the medium is one track without a cross-track
+ *  dimension, the fastest setting. */
+struct medium_geometry {
+    int band_tracks = 1;    //!< 1..64
+    int radial_samples = 1; //!< 1..16
+    int rows() const { return band_tracks * radial_samples; }
+};
+
 //! one entry of the laser array: beam i is entry i
 struct medium_beam {
     std::string name;
     double along_track_m = 0; //!< lead along the track (positive = ahead)
+    //! the beam's track in the band, 0..3 (claim 3) and < band_tracks
     int cross_track_tracks = 0;
 };
 
@@ -162,6 +178,7 @@ struct medium_config {
     std::string name;
     medium_optics optics;
     medium_format format;
+    medium_geometry geometry;
     medium_thermal thermal;
     std::vector<medium_beam> laser_array;
     std::vector<medium_material> materials; //!< in file order

@@ -5,10 +5,14 @@
  * Disc images of the medium simulator: save and load.
  *
  * Layout (little-endian):
- *   "ECDISCIM" | u32 version (1) | u32 name length | name bytes
- *   | i32 sps | i64 cells per layer | i32 layers | u64 revolution
+ *   "ECDISCIM" | u32 version (2) | u32 name length | name bytes
+ *   | i32 sps | i64 cells per row (along the track)
+ *   | i32 band tracks | i32 radial samples (version 2 only; 1, 1 in version 1)
+ *   | i32 layers | u64 revolution
  *   | i64 track position | f64 voltage per layer
- *   | f64 colour state per cell, layer by layer | u32 CRC-32 of all before it
+ *   | f64 colour state per cell, layer by layer, row by row
+ *   | u32 CRC-32 of all before it
+ * Version 1 images (one track, no rows) still load into a medium of one row.
  */
 #include "crc32.h"
 #include "medium.h"
@@ -26,7 +30,7 @@ namespace ecdisc {
 namespace {
 
 constexpr char k_magic[8] = { 'E', 'C', 'D', 'I', 'S', 'C', 'I', 'M' };
-constexpr uint32_t k_version = 1;
+constexpr uint32_t k_version = 2;
 
 [[noreturn]] void refuse(const std::string& path, const std::string& why)
 {
@@ -125,6 +129,8 @@ void medium::save_image(const std::string& path) const
     w.put_bytes(d_cfg.name.data(), d_cfg.name.size());
     w.put<int32_t>(d_sps);
     w.put<int64_t>(d_L);
+    w.put<int32_t>(band_tracks());
+    w.put<int32_t>(radial_samples());
     w.put<int32_t>(num_layers());
     w.put<uint64_t>(d_rev);
     w.put<int64_t>(d_pos);
@@ -132,7 +138,7 @@ void medium::save_image(const std::string& path) const
         w.put<double>(l.volts);
     const double now = time_at(d_pos);
     for (const auto& l : d_layers)
-        for (int64_t i = 0; i < d_L; i++)
+        for (int64_t i = 0; i < d_L * d_rows; i++)
             w.put<double>(current(l, i, now));
     w.put<uint32_t>(
         crc32(reinterpret_cast<const uint8_t*>(w.bytes().data()), w.bytes().size()));
@@ -158,9 +164,9 @@ void medium::load_image(const std::string& path)
     char magic[sizeof k_magic];
     r.get_bytes(magic, sizeof magic);
     const auto version = r.get<uint32_t>();
-    if (version != k_version)
+    if (version != 1 && version != k_version)
         refuse(path,
-               "format version " + std::to_string(version) + ": this build reads " +
+               "format version " + std::to_string(version) + ": this build reads 1.." +
                    std::to_string(k_version));
     const auto name_len = r.get<uint32_t>();
     if (name_len > r.left())
@@ -169,12 +175,20 @@ void medium::load_image(const std::string& path)
     r.get_bytes(name.data(), name_len);
     const auto sps = r.get<int32_t>();
     const auto cells = r.get<int64_t>();
+    int32_t tracks = 1, radial = 1;
+    if (version >= 2) {
+        tracks = r.get<int32_t>();
+        radial = r.get<int32_t>();
+    }
     const auto layers = r.get<int32_t>();
-    if (name != d_cfg.name || sps != d_sps || cells != d_L || layers != num_layers()) {
+    if (name != d_cfg.name || sps != d_sps || cells != d_L || layers != num_layers() ||
+        tracks != band_tracks() || radial != radial_samples()) {
         std::ostringstream s;
         s << "made for medium " << name << " (" << layers << " layers, sps " << sps
-          << ", " << cells << " cells), this one is " << d_cfg.name << " ("
-          << num_layers() << " layers, sps " << d_sps << ", " << d_L << " cells)";
+          << ", " << cells << " cells, " << tracks << " x " << radial
+          << " rows), this one is " << d_cfg.name << " (" << num_layers()
+          << " layers, sps " << d_sps << ", " << d_L << " cells, " << band_tracks()
+          << " x " << radial_samples() << " rows)";
         refuse(path, s.str());
     }
     const auto rev = r.get<uint64_t>();
@@ -187,11 +201,12 @@ void medium::load_image(const std::string& path)
         if (!(std::fabs(v) <= 10.0))
             refuse(path, "a layer voltage outside [-10, 10] V");
     }
-    if (r.left() != static_cast<size_t>(layers) * static_cast<size_t>(d_L) * 8)
+    const size_t per_layer = static_cast<size_t>(d_L) * static_cast<size_t>(d_rows);
+    if (r.left() != static_cast<size_t>(layers) * per_layer * 8)
         refuse(path,
                "wrong size for " + std::to_string(layers) + " layers of " +
-                   std::to_string(d_L) + " cells");
-    std::vector<double> states(static_cast<size_t>(layers) * d_L);
+                   std::to_string(per_layer) + " cells");
+    std::vector<double> states(static_cast<size_t>(layers) * per_layer);
     for (auto& c : states) {
         c = r.get<double>();
         if (!(c >= 0.0 && c <= 1.0))
@@ -205,8 +220,11 @@ void medium::load_image(const std::string& path)
     for (int k = 0; k < layers; k++) {
         set_layer_voltage(k, volts[k]);
         auto& l = d_layers[k];
-        std::copy(states.begin() + k * d_L, states.begin() + (k + 1) * d_L, l.c.begin());
+        std::copy(states.begin() + k * per_layer,
+                  states.begin() + (k + 1) * per_layer,
+                  l.c.begin());
         std::fill(l.t_last.begin(), l.t_last.end(), now);
+        recompute_q(k);
     }
     refresh_windows();
 }

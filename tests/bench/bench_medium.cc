@@ -5,7 +5,9 @@
  * Medium simulator: a 2-beam read of the default stack (4 layers) with all
  * noise on (RIN, shot, mark-edge, amplifier),
  * against GNU Radio's channel simulator (channels.channel_model, noise on)
- * over the same number of samples.
+ * over the same number of samples. A second row reads the guide-layer stack
+ * on a band of 4 tracks x 4 rows (media/guide_band_example.yml, 3 layers,
+ * 2 beams): the cost of the cross-track dimension.
  */
 #include "bench_util.h"
 #include <gnuradio/blocks/null_sink.h>
@@ -52,6 +54,29 @@ void medium_read_ours(benchmark::State& state)
         static_cast<int64_t>(N));
 }
 
+void medium_band_read_ours(benchmark::State& state)
+{
+    ecdisc_bench::time_flowgraph(
+        state,
+        [] {
+            auto tb = gr::make_top_block("bench");
+            auto medium = gr::ecdisc::medium_sim::make(
+                std::string(ECDISC_SOURCE_DIR) + "/media/guide_band_example.yml",
+                4,
+                65536,
+                { 0, 1 },
+                {},
+                1);
+            for (int b = 0; b < 2; b++) {
+                tb->connect(
+                    gr::blocks::vector_source<float>::make(read_power(b)), 0, medium, b);
+                tb->connect(medium, b, gr::blocks::null_sink::make(sizeof(float)), 0);
+            }
+            return tb;
+        },
+        static_cast<int64_t>(N));
+}
+
 void medium_read_peer(benchmark::State& state)
 {
     static const std::vector<gr_complex> data(N, gr_complex(0.5f, 0.0f));
@@ -67,5 +92,7 @@ void medium_read_peer(benchmark::State& state)
 
 ECDISC_FLOWGRAPH_BENCHMARK(medium_read_ours, "medium_read_4layer_2beam", "ours");
 ECDISC_FLOWGRAPH_BENCHMARK(medium_read_peer, "medium_read_4layer_2beam", "gnuradio");
+ECDISC_FLOWGRAPH_BENCHMARK(medium_band_read_ours, "medium_read_band_4x4_3layer", "ours");
+ECDISC_FLOWGRAPH_BENCHMARK(medium_read_peer, "medium_read_band_4x4_3layer", "gnuradio");
 
 } // namespace
