@@ -53,6 +53,7 @@ void jitter_meter_impl::publish_stats()
         d, pmt::mp("mean_offset_pct"), pmt::from_double(d_kernel.mean_offset_pct()));
     d = pmt::dict_add(d, pmt::mp("asymmetry_pct"), pmt::from_double(d_kernel.asymmetry_pct()));
     d = pmt::dict_add(d, pmt::mp("period"), pmt::from_double(d_kernel.period()));
+    d = pmt::dict_add(d, pmt::mp("clock_losses"), pmt::from_uint64(d_kernel.clock_losses()));
     message_port_pub(k_stats, d);
 }
 
@@ -87,6 +88,11 @@ uint64_t jitter_meter_impl::edges() const
 {
     std::lock_guard<std::mutex> lock(d_mutex);
     return d_kernel.edges();
+}
+uint64_t jitter_meter_impl::clock_losses() const
+{
+    std::lock_guard<std::mutex> lock(d_mutex);
+    return d_kernel.clock_losses();
 }
 uint64_t jitter_meter_impl::edges_seen() const
 {

@@ -25,6 +25,7 @@ public:
     double jitter_pct() const override;
     uint64_t edges() const override;
     uint64_t edges_seen() const override;
+    uint64_t clock_losses() const override;
     double mean_offset_pct() const override;
     double asymmetry_pct() const override;
     double period() const override;

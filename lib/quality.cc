@@ -57,6 +57,7 @@ jitter_meter::jitter_meter(double sps,
 
 void jitter_meter::reset_stats()
 {
+    d_recent_n = d_recent_pos = 0;
     d_n = 0;
     d_s1 = d_s2 = 0.0;
     d_nr = 0;
@@ -75,6 +76,10 @@ void jitter_meter::reset()
     d_nfit = 0;
     d_period = d_sps;
     d_seen = d_rejected = 0;
+    d_err2 = 0.0;
+    d_hold = 0;
+    d_recent_n = d_recent_pos = 0;
+    d_losses = 0;
     reset_stats();
 }
 
@@ -177,10 +182,43 @@ void jitter_meter::edge(double t, bool rising)
         return;
     }
     const double e = yt - (a + P * nb);
+    const double eT = e / P;
+    if (d_nfit >= 8) {
+        d_err2 += (eT * eT - d_err2) / 32.0;
+        if (d_nfit >= 64 && d_err2 > 0.05) {
+            // the clock is not on the edges: take the recent edges out of
+            // the statistics and start the fit again from this edge
+            for (int i = 0; i < d_recent_n; i++) {
+                const int j = (d_recent_pos - 1 - i + k_recent) % k_recent;
+                const double r = d_recent_e[j];
+                d_n--;
+                d_s1 -= r;
+                d_s2 -= r * r;
+                if (d_recent_r[j]) {
+                    d_nr--;
+                    d_sr -= r;
+                } else {
+                    d_sf -= r;
+                }
+            }
+            d_recent_n = d_recent_pos = 0;
+            d_losses++;
+            d_hold = k_recent;
+            d_err2 = 0.0;
+            d_period = d_sps;
+            d_Y0 = t;
+            d_Sw = 1.0;
+            d_Sx = d_Sy = d_Sxx = d_Sxy = 0.0;
+            d_nfit = 1;
+            d_seen++;
+            return;
+        }
+    }
     d_period = P;
     d_seen++;
-    if (d_seen > static_cast<uint64_t>(d_settle)) {
-        const double eT = e / P;
+    if (d_hold > 0) {
+        d_hold--;
+    } else if (d_seen > static_cast<uint64_t>(d_settle)) {
         d_n++;
         d_s1 += eT;
         d_s2 += eT * eT;
@@ -190,6 +228,10 @@ void jitter_meter::edge(double t, bool rising)
         } else {
             d_sf += eT;
         }
+        d_recent_e[d_recent_pos] = eT;
+        d_recent_r[d_recent_pos] = rising;
+        d_recent_pos = (d_recent_pos + 1) % k_recent;
+        d_recent_n = std::min(d_recent_n + 1, k_recent);
     }
     // move the frame to the new edge (x by nb bits, y by yt samples), age
     // the sums by lambda, add the new point at the origin

@@ -57,6 +57,16 @@ namespace ecdisc {
  *  The first 8 edges use the nominal period sps (phase fit only);
  *  P is clamped to sps +- 10 %. An edge less than half a period after the
  *  previous one (N would not advance) is rejected and ignored.
+ *  Clock supervision: a clock that is not on the edges (a fit that settled
+ *  on a wrong period during acquisition, or a phase jump such as a dropped
+ *  block of samples) gives deviations spread evenly over the bit, sigma
+ *  100/sqrt(12) = 28.9 % T, which would otherwise be reported as jitter.
+ *  The mean of (e/P)^2 over the last ~32 edges is watched; once the fit has
+ *  64 edges and that mean exceeds 0.05 (sigma > 22 % T) the clock counts
+ *  as lost: the edges of the last 64 that entered the statistics are taken
+ *  out again, the fit restarts from the present edge (nominal period), and
+ *  the next 64 edges are not measured while it re-acquires
+ *  (clock_losses() counts these events).
  *
  *  Edge times by linear interpolation have a small error that depends on
  *  where the crossing falls between samples: with raised-cosine edges of
@@ -101,6 +111,8 @@ public:
     uint64_t edges_seen() const { return d_seen; }
     //! edges rejected after the settling edges (see above)
     uint64_t rejected() const { return d_rejected; }
+    //! times the clock fit was found off the edges and restarted (see above)
+    uint64_t clock_losses() const { return d_losses; }
     double jitter_pct() const;
     double mean_offset_pct() const;
     double asymmetry_pct() const;
@@ -141,6 +153,15 @@ private:
     double d_Sw = 0.0, d_Sx = 0.0, d_Sy = 0.0, d_Sxx = 0.0, d_Sxy = 0.0;
     uint64_t d_nfit = 0;
     double d_period;
+
+    // clock supervision
+    double d_err2 = 0.0;
+    int d_hold = 0;
+    static constexpr int k_recent = 64;
+    double d_recent_e[k_recent] = {};
+    bool d_recent_r[k_recent] = {};
+    int d_recent_n = 0, d_recent_pos = 0;
+    uint64_t d_losses = 0;
 
     // statistics
     uint64_t d_seen = 0, d_rejected = 0, d_n = 0;

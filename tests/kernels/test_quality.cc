@@ -112,6 +112,36 @@ TEST_P(JitterCases, MeasuresInjectedJitter)
     EXPECT_NEAR(m->period(), c.sps * (1.0 + c.foff), 1e-3 * c.sps);
     // no systematic offset of the edges about the fitted clock
     EXPECT_LT(std::abs(m->mean_offset_pct()), 0.3);
+    EXPECT_EQ(m->clock_losses(), 0u);
+}
+
+// A phase jump of half a bit (two samples dropped at sps 4, as a dropped
+// block of samples would make) puts the fitted clock between the edges:
+// without supervision the a-priori deviations spread over the bit for
+// hundreds of edges and the figure reads far above the injected jitter.
+// The meter notices, takes the affected edges out, re-acquires, and the
+// figure stays the injected 3 %.
+TEST(Quality, JitterClockLossIsDetectedAndNotCounted)
+{
+    const auto lv = rll_levels(60000, 11);
+    auto x = render(lv, 4.0, 0.03, 0.0, 5);
+    const size_t cut = x.size() / 2;
+    x.erase(x.begin() + cut, x.begin() + cut + 2);
+    jitter_meter m(4.0);
+    m.process(x.data(), x.size());
+    EXPECT_GE(m.clock_losses(), 1u);
+    EXPECT_LE(m.clock_losses(), 2u);
+    EXPECT_NEAR(m.jitter_pct(), 3.0, 0.3);
+    // the measured edges: all but the settling ones and at most ~2 x 64
+    // around the loss
+    EXPECT_GT(m.edges(), m.edges_seen() - 1000 - 4 * 64);
+    // a clock that never locks (edges of a wrong rate: 15 % off nominal,
+    // beyond the fit's clamp) is reported as lost over and over, not as a
+    // 29 % jitter
+    const auto y = render(lv, 4.6, 0.0, 0.0, 5);
+    jitter_meter w(4.0, 100);
+    w.process(y.data(), y.size());
+    EXPECT_GT(w.clock_losses(), 10u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Quality,

@@ -76,6 +76,9 @@ public:
     virtual double period() const = 0;
     //! current slicer threshold
     virtual double threshold() const = 0;
+    /*! times the clock fit was found off the edges (deviations spread over
+     *  the bit) and re-acquired; those edges are not in the figures */
+    virtual uint64_t clock_losses() const = 0;
     //! restart the statistics (no new settling; slicer and clock kept)
     virtual void reset_stats() = 0;
 };

@@ -12,7 +12,7 @@
 /* BINDTOOL_GEN_AUTOMATIC(0)                                                       */
 /* BINDTOOL_USE_PYGCCXML(0)                                                        */
 /* BINDTOOL_HEADER_FILE(jitter_meter.h)                                        */
-/* BINDTOOL_HEADER_FILE_HASH(0984bb79b2ee5d62707266738153a106)                     */
+/* BINDTOOL_HEADER_FILE_HASH(a2db666a4bc9690c95abe212d5438f30)                     */
 /***********************************************************************************/
 
 #include <pybind11/complex.h>
@@ -68,6 +68,9 @@ void bind_jitter_meter(py::module& m)
 
 
         .def("threshold", &jitter_meter::threshold, D(jitter_meter, threshold))
+
+
+        .def("clock_losses", &jitter_meter::clock_losses, D(jitter_meter, clock_losses))
 
 
         .def("reset_stats", &jitter_meter::reset_stats, D(jitter_meter, reset_stats))

@@ -46,4 +46,7 @@ static const char* __doc_gr_ecdisc_jitter_meter_period = R"doc()doc";
 static const char* __doc_gr_ecdisc_jitter_meter_threshold = R"doc()doc";
 
 
+static const char* __doc_gr_ecdisc_jitter_meter_clock_losses = R"doc()doc";
+
+
 static const char* __doc_gr_ecdisc_jitter_meter_reset_stats = R"doc()doc";
