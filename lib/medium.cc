@@ -3,6 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "medium.h"
+#include "thermal_diffusion.h"
+#include <map>
+#include <mutex>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -165,11 +168,72 @@ medium::medium(const medium_config& config,
             d_otf[q] = (2.0 / k_pi) * (std::acos(sn) - sn * std::sqrt(1.0 - sn * sn));
         }
     }
+    // Derived heating (thermal.model = derived): the rise on each layer per
+    // mW of a beam focused on each layer, from lib/thermal_diffusion.h.
+    double heat_reach = 3.0 * th.thermal_radius_m;
+    if (th.model == "derived") {
+        d_derived = true;
+        thermal_stack st;
+        for (int k = 0; k < n_layers; k++) {
+            const auto& lc = d_cfg.layers[k];
+            st.spacers_m.push_back(lc.spacer_m);
+            st.absorptance.push_back(std::max(
+                0.0, 1.0 - lc.reflectance_bleached - lc.transmittance_bleached));
+            st.transmittance.push_back(lc.transmittance_bleached);
+        }
+        st.wavelength_m = d_cfg.optics.wavelength_m;
+        st.na = d_cfg.optics.na;
+        st.index = d_cfg.optics.substrate_index;
+        st.velocity_m_s = fmt.velocity_m_s;
+        st.conductivity_w_mk = th.conductivity_w_mk;
+        st.diffusivity_m2_s = th.diffusivity_m2_s;
+        d_heat.assign(static_cast<size_t>(n_layers) * n_layers, heat_entry());
+        heat_reach = 0;
+        // the quadrature takes ~0.1 s per focus layer: remember the
+        // results per stack (medium copies, e.g. crosstalk_db(), reuse them)
+        static std::mutex memo_mutex;
+        static std::map<std::vector<double>, std::vector<stack_heating>> memo;
+        std::vector<double> key = { st.wavelength_m, st.na, st.index, st.velocity_m_s,
+                                    st.conductivity_w_mk, st.diffusivity_m2_s };
+        for (int k = 0; k < n_layers; k++) {
+            key.push_back(st.spacers_m[k]);
+            key.push_back(st.absorptance[k]);
+            key.push_back(st.transmittance[k]);
+        }
+        std::vector<stack_heating> all;
+        {
+            std::lock_guard<std::mutex> lock(memo_mutex);
+            auto it = memo.find(key);
+            if (it != memo.end())
+                all = it->second;
+        }
+        if (all.empty()) {
+            for (int f = 0; f < n_layers; f++)
+                all.push_back(stack_heating_per_mw(st, f));
+            std::lock_guard<std::mutex> lock(memo_mutex);
+            memo[key] = all;
+        }
+        for (int f = 0; f < n_layers; f++) {
+            const auto& h = all[f];
+            for (int k = 0; k < n_layers; k++) {
+                const auto& pr = k == f ? h.layers[k].conduction : h.layers[k].direct;
+                auto& e = d_heat[static_cast<size_t>(k) * n_layers + f];
+                e.peak = pr.peak_k;
+                e.lag = pr.lag_m;
+                e.sa = std::max(pr.sigma_along_m, 1e-9);
+                e.sc = std::max(pr.sigma_across_m, 1e-9);
+                if (k == f)
+                    heat_reach = std::max(heat_reach, 3.0 * e.sa + std::fabs(e.lag));
+            }
+        }
+        d_light_sigma_m = 0.21 * d_cfg.optics.wavelength_m / d_cfg.optics.na;
+    } else {
+        d_light_sigma_m = th.thermal_radius_m;
+    }
     // Active (light and heat) window: +-3 sigma_th, and at least the PSF so
     // that a focused read sees up-to-date cells.
-    d_act_half = std::max<int64_t>(
-        static_cast<int64_t>(std::ceil(3.0 * th.thermal_radius_m / d_cell_m)),
-        d_psf_half);
+    d_act_half = std::max<int64_t>(static_cast<int64_t>(std::ceil(heat_reach / d_cell_m)),
+                                   d_psf_half);
 
     d_beams.resize(focus_layers.size());
     for (size_t b = 0; b < focus_layers.size(); b++) {
@@ -227,14 +291,30 @@ double medium::gain(int layer, int beam, int64_t dist, double dy) const
     if (d > d_L / 2)
         d -= d_L;
     const double x = d * d_cell_m;
+    const int f = d_beams[beam].focus;
+    return rise_per_mw(layer, f, x, dy, d_layers[layer].volts >= 0);
+}
+
+double medium::rise_per_mw(int layer, int f, double x, double dy, bool colouring) const
+{
+    if (d_derived) {
+        // the derived profile: its peak lags behind the beam (cells behind
+        // the beam have smaller indices: x < 0)
+        const auto& h = d_heat[static_cast<size_t>(layer) * num_layers() + f];
+        if (h.peak == 0.0)
+            return 0.0;
+        const double xa = x + h.lag;
+        const double g = h.peak * std::exp(-xa * xa / (2.0 * h.sa * h.sa) -
+                                           dy * dy / (2.0 * h.sc * h.sc));
+        return f == layer ? g : g * face_fraction(layer, f, colouring);
+    }
     const double r2 = x * x + dy * dy;
     const auto& th = d_cfg.thermal;
-    const int f = d_beams[beam].focus;
     if (f == layer)
         return th.heating_k_per_mw *
                std::exp(-r2 / (2.0 * th.thermal_radius_m * th.thermal_radius_m));
     if (std::abs(f - layer) == 1)
-        return th.neighbour_k_per_mw * face_fraction(layer, f, d_layers[layer].volts >= 0) *
+        return th.neighbour_k_per_mw * face_fraction(layer, f, colouring) *
                std::exp(-r2 / (2.0 * th.neighbour_radius_m * th.neighbour_radius_m));
     return 0.0;
 }
@@ -247,8 +327,29 @@ double medium::light_gain(int layer, int beam, int64_t dist, double dy) const
     if (d > d_L / 2)
         d -= d_L;
     const double x = d * d_cell_m;
-    const double r = d_cfg.thermal.thermal_radius_m;
+    const double r = d_light_sigma_m;
     return std::exp(-(x * x + dy * dy) / (2.0 * r * r));
+}
+
+double medium::heating_k_per_mw(int layer, int focus_layer) const
+{
+    if (layer < 0 || layer >= num_layers() || focus_layer < 0 || focus_layer >= num_layers())
+        bad("layer = " + std::to_string(std::min(layer, focus_layer)) + ", " +
+            std::to_string(std::max(layer, focus_layer)) + ": must be in 0.." +
+            std::to_string(num_layers() - 1));
+    if (d_derived)
+        return d_heat[static_cast<size_t>(layer) * num_layers() + focus_layer].peak;
+    if (layer == focus_layer)
+        return d_cfg.thermal.heating_k_per_mw;
+    return std::abs(layer - focus_layer) == 1 ? d_cfg.thermal.neighbour_k_per_mw : 0.0;
+}
+
+double medium::heat_sigma_across() const
+{
+    double s = 0;
+    for (int k = 0; k < num_layers(); k++)
+        s = std::max(s, d_heat[static_cast<size_t>(k) * num_layers() + k].sc);
+    return s;
 }
 
 double medium::beam_y(int beam) const
@@ -377,7 +478,7 @@ void medium::rebuild()
     // rows of the active windows: within the heated radius and the focused
     // read (plus one row) of a beam focused on the layer
     const double act_rad =
-        std::max(3.0 * d_cfg.thermal.thermal_radius_m,
+        std::max(3.0 * (d_derived ? heat_sigma_across() : d_cfg.thermal.thermal_radius_m),
                  k_psf_extent * d_cfg.optics.wavelength_m / d_cfg.optics.na) +
         d_row_m;
     for (int b = 0; b < nb; b++)
@@ -921,8 +1022,10 @@ double medium::assist_speedup_for(int layer,
             std::to_string(n - 1));
     if (!(p_record_mw >= 0) || !(p_assist_mw >= 0))
         bad("power = " + num(std::min(p_record_mw, p_assist_mw)) + ": must be >= 0");
-    if (std::abs(assist_layer - layer) != 1)
+    if (!d_derived && std::abs(assist_layer - layer) != 1)
         return 1.0; // no heat reaches a layer beyond the adjacent ones
+    if (assist_layer == layer)
+        return 1.0;
     const auto& th = d_cfg.thermal;
     const auto& la = d_cfg.laser_array;
     // the leading beam (array entry 0) assists the last one, which records
@@ -931,12 +1034,10 @@ double medium::assist_speedup_for(int layer,
                                             std::llround(la.back().along_track_m / d_cell_m)) *
                             d_cell_m
                       : 0.0;
-    const double t_off = th.ambient_k + p_record_mw * th.heating_k_per_mw;
+    // at the recording spot's centre; the assist beam is lead ahead of it
+    const double t_off = th.ambient_k + p_record_mw * rise_per_mw(layer, layer, 0.0, 0.0, colouring);
     const double t_on =
-        t_off + p_assist_mw * th.neighbour_k_per_mw *
-                    face_fraction(layer, assist_layer, colouring) *
-                    std::exp(-lead * lead /
-                             (2.0 * th.neighbour_radius_m * th.neighbour_radius_m));
+        t_off + p_assist_mw * rise_per_mw(layer, assist_layer, -lead, 0.0, colouring);
     return with_phase(arrhenius_ratio(layer, t_off, t_on),
                       phase_factor(layer, t_off),
                       phase_factor(layer, t_on));

@@ -48,7 +48,12 @@ namespace ecdisc {
  * temperature of a cell is ambient plus a Gaussian rise (in the distance
  * along and across the track) from every beam focused on its layer
  * (heating_k_per_mw, thermal_radius_m) and from every beam focused on an
- * adjacent layer (neighbour_k_per_mw, neighbour_radius_m).
+ * adjacent layer (neighbour_k_per_mw, neighbour_radius_m). With
+ * thermal.model = derived the rises come from heat conduction and
+ * absorption instead (lib/thermal_diffusion.h, medium_config.h): per pair
+ * (layer, focus layer of the beam) a Gaussian of the derived peak, widths
+ * along and across and lag behind the beam, on every layer (the defocused
+ * disc heats every layer it crosses by that layer's absorption).
  * Cells within +-3 sigma (and the focused spot's core) of a beam focused on
  * a layer under voltage, along the track and across it, are integrated
  * every sample (exact for conditions constant over a sample);
@@ -282,6 +287,11 @@ public:
      *  Computed by running a noiseless copy of the medium (no voltage) over a
      *  track of at least 8192 channel bits; -inf for a one-layer stack. */
     double crosstalk_db(int layer) const;
+    /*! peak temperature rise (K per mW of the beam) on a layer from a beam
+     *  focused on focus_layer: thermal.heating_k_per_mw /
+     *  neighbour_k_per_mw (adjacent layers) / 0 with the configured model,
+     *  the derived peaks with thermal.model = derived */
+    double heating_k_per_mw(int layer, int focus_layer) const;
     //! whether a layer is a spare (claim 10: colourable, never recorded)
     //! (throws std::invalid_argument naming the layer when out of range)
     bool spare(int layer) const;
@@ -381,6 +391,11 @@ private:
     void refresh_windows(bool all = true);
     void slide_windows();
     double gain(int layer, int beam, int64_t dist, double dy = 0.0) const;
+    //! rise (K per mW) on a layer at (x along, dy across) from a beam
+    //! focused on layer f, for colouring or de-colouring (face fraction)
+    double rise_per_mw(int layer, int f, double x, double dy, bool colouring) const;
+    //! derived model: the widest focused heat profile across the track
+    double heat_sigma_across() const;
     //! y of a beam across the band (m); 0 with one row
     double beam_y(int beam) const;
     //! y of a row minus y_b, nearest periodic image (m); 0 with one row
@@ -423,6 +438,14 @@ private:
     double d_row_m = 0; //!< row pitch across the track
     double d_cell_m, d_fs, d_dt, d_trev;
     std::vector<double> d_otf; //!< OTF samples for lsf()
+    //! thermal.model = derived: rise per mW on layer k from a beam focused
+    //! on layer f ([k * layers + f]): peak, lag behind the beam, widths
+    struct heat_entry {
+        double peak = 0, lag = 0, sa = 1, sc = 1;
+    };
+    std::vector<heat_entry> d_heat;
+    bool d_derived = false;
+    double d_light_sigma_m = 0; //!< light profile on a photo-conductor
     std::vector<layer_state> d_layers;
     std::vector<beam_state> d_beams;
     int64_t d_act_half;        //!< half width of the active windows, cells

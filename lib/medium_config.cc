@@ -100,19 +100,43 @@ medium_config parse_medium_yaml(const std::string& text, const std::string& sour
         mapping m(top.node("thermal", "a mapping"), source, "thermal");
         c.thermal.ambient_k =
             m.number("ambient_k", 0.0, 1000.0, true, false, "in (0, 1000]");
-        c.thermal.heating_k_per_mw =
-            m.number("heating_k_per_mw", 0.0, 1000.0, false, false, "in [0, 1000]");
-        c.thermal.neighbour_k_per_mw =
-            m.number("neighbour_k_per_mw", 0.0, 1000.0, false, false, "in [0, 1000]");
-        c.thermal.thermal_radius_m =
-            m.number("thermal_radius_m", 0.0, 1e-4, true, false, "in (0, 0.0001]");
-        c.thermal.neighbour_radius_m =
-            m.number("neighbour_radius_m", 0.0, 1e-3, true, false, "in (0, 0.001]");
+        if (m.has("model")) {
+            c.thermal.model = m.text("model");
+            if (c.thermal.model != "configured" && c.thermal.model != "derived")
+                m.fail_value("model", c.thermal.model, "must be configured or derived");
+        }
+        const bool derived = c.thermal.model == "derived";
+        for (const char* k : { "heating_k_per_mw",
+                               "neighbour_k_per_mw",
+                               "thermal_radius_m",
+                               "neighbour_radius_m" })
+            if (derived && m.has(k))
+                m.fail_value(k,
+                             "(given)",
+                             "not used with thermal.model = derived (the rises and "
+                             "radii are computed): remove it");
+        if (!derived) {
+            c.thermal.heating_k_per_mw =
+                m.number("heating_k_per_mw", 0.0, 1000.0, false, false, "in [0, 1000]");
+            c.thermal.neighbour_k_per_mw =
+                m.number("neighbour_k_per_mw", 0.0, 1000.0, false, false, "in [0, 1000]");
+            c.thermal.thermal_radius_m =
+                m.number("thermal_radius_m", 0.0, 1e-4, true, false, "in (0, 0.0001]");
+            c.thermal.neighbour_radius_m =
+                m.number("neighbour_radius_m", 0.0, 1e-3, true, false, "in (0, 0.001]");
+        }
+        if (m.has("conductivity_w_mk"))
+            c.thermal.conductivity_w_mk = m.number(
+                "conductivity_w_mk", 0.0, 1000.0, true, false, "in (0, 1000]");
+        if (m.has("diffusivity_m2_s"))
+            c.thermal.diffusivity_m2_s =
+                m.number("diffusivity_m2_s", 0.0, 1e-3, true, false, "in (0, 0.001]");
         if (m.has("cross_cell_fraction"))
             c.thermal.cross_cell_fraction =
                 m.number("cross_cell_fraction", 0.0, 1.0, false, false, "in [0, 1]");
-        m.finish("ambient_k, heating_k_per_mw, neighbour_k_per_mw, thermal_radius_m, "
-                 "neighbour_radius_m, cross_cell_fraction");
+        m.finish("ambient_k, model, heating_k_per_mw, neighbour_k_per_mw, thermal_radius_m, "
+                 "neighbour_radius_m, conductivity_w_mk, diffusivity_m2_s, "
+                 "cross_cell_fraction");
     }
     {
         YAML::Node arr = top.node("laser_array", "a list of 1..4 beams");
@@ -381,7 +405,9 @@ bool operator==(const medium_config& a, const medium_config& b)
            at.neighbour_k_per_mw == bt.neighbour_k_per_mw &&
            at.thermal_radius_m == bt.thermal_radius_m &&
            at.neighbour_radius_m == bt.neighbour_radius_m &&
-           at.cross_cell_fraction == bt.cross_cell_fraction &&
+           at.cross_cell_fraction == bt.cross_cell_fraction && at.model == bt.model &&
+           at.conductivity_w_mk == bt.conductivity_w_mk &&
+           at.diffusivity_m2_s == bt.diffusivity_m2_s &&
            vec_eq(a.laser_array, b.laser_array, beams_eq) &&
            vec_eq(a.materials, b.materials, mat_eq) &&
            vec_eq(a.layers, b.layers, layer_eq) &&

@@ -49,6 +49,19 @@ struct medium_thermal {
      *  colouring and heat from the layer in front speeds de-colouring
      *  (claims 5, 7, 8). */
     double cross_cell_fraction = 1.0;
+    /*! "configured" (default): the four rises and radii above, as given.
+     *  "derived": computed from heat conduction and absorption instead
+     *  (lib/thermal_diffusion.h; the four keys above must then be absent):
+     *  each layer absorbs 1 - R - T of the light reaching it (bleached
+     *  values; the light through the layers in front at their bleached
+     *  transmittance), the focused spot heats its own layer (conduction, a
+     *  Gaussian of the derived peak, lag and widths), and the defocused
+     *  disc of a beam heats every other layer by its own absorption (the
+     *  conduction from the focused spot to another layer, < 2 % of that and
+     *  peaking millimetres behind the spot, is left out). */
+    std::string model = "configured";
+    double conductivity_w_mk = 0.20; //!< derived model: k of the stack, W/(m K)
+    double diffusivity_m2_s = 1.44e-7; //!< derived model: alpha, m^2/s
 };
 
 /*! The simulated patch of the disc (optional top-level key geometry; the
