@@ -156,14 +156,20 @@ size_t jitter_meter::process(const float* x, size_t n, uint64_t edge_limit)
     return i;
 }
 
+void jitter_meter::start_fit(double t)
+{
+    // the fit restarts with this edge as its only point (nominal period)
+    d_Y0 = t;
+    d_Sw = 1.0;
+    d_Sx = d_Sy = d_Sxx = d_Sxy = 0.0;
+    d_nfit = 1;
+    d_seen++;
+}
+
 void jitter_meter::edge(double t, bool rising)
 {
     if (d_nfit == 0) {
-        d_Y0 = t;
-        d_Sw = 1.0;
-        d_Sx = d_Sy = d_Sxx = d_Sxy = 0.0;
-        d_nfit = 1;
-        d_seen++;
+        start_fit(t);
         return;
     }
     const double yt = t - d_Y0; // in the frame of the last accepted edge
@@ -206,11 +212,7 @@ void jitter_meter::edge(double t, bool rising)
             d_hold = k_recent;
             d_err2 = 0.0;
             d_period = d_sps;
-            d_Y0 = t;
-            d_Sw = 1.0;
-            d_Sx = d_Sy = d_Sxx = d_Sxy = 0.0;
-            d_nfit = 1;
-            d_seen++;
+            start_fit(t);
             return;
         }
     }

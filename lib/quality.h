@@ -133,6 +133,7 @@ public:
 
 private:
     void edge(double t, bool rising);
+    void start_fit(double t);
 
     double d_sps;
     int d_settle, d_fit;
