@@ -6,6 +6,7 @@
 #include <gnuradio/io_signature.h>
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <set>
 #include <stdexcept>
 
@@ -35,6 +36,16 @@ int checked_outputs_per_beam(const std::string& detector)
                                 ": must be \"sum\" or \"quadrant\"");
 }
 
+//! the servo configuration of make()'s servo argument ("" = none)
+std::unique_ptr<::ecdisc::servo_config> servo_configuration(const std::string& servo)
+{
+    if (servo.empty())
+        return nullptr;
+    return std::make_unique<::ecdisc::servo_config>(
+        ::ecdisc::load_servo(servo == "default" ? std::string() : servo));
+}
+
+const pmt::pmt_t k_actuator = pmt::mp("actuator");
 const pmt::pmt_t k_voltage = pmt::mp("voltage");
 const pmt::pmt_t k_focus = pmt::mp("focus");
 
@@ -65,10 +76,19 @@ medium_sim::sptr medium_sim::make(const std::string& medium_file,
                                   const std::vector<int>& focus_layers,
                                   const std::vector<double>& layer_voltages,
                                   unsigned int seed,
-                                  const std::string& detector)
+                                  const std::string& detector,
+                                  const std::string& servo,
+                                  int servo_beam)
 {
-    return gnuradio::make_block_sptr<medium_sim_impl>(
-        medium_file, sps, track_bits, focus_layers, layer_voltages, seed, detector);
+    return gnuradio::make_block_sptr<medium_sim_impl>(medium_file,
+                                                      sps,
+                                                      track_bits,
+                                                      focus_layers,
+                                                      layer_voltages,
+                                                      seed,
+                                                      detector,
+                                                      servo,
+                                                      servo_beam);
 }
 
 medium_sim_impl::medium_sim_impl(const std::string& medium_file,
@@ -77,14 +97,18 @@ medium_sim_impl::medium_sim_impl(const std::string& medium_file,
                                  const std::vector<int>& focus_layers,
                                  const std::vector<double>& layer_voltages,
                                  unsigned int seed,
-                                 const std::string& detector)
+                                 const std::string& detector,
+                                 const std::string& servo,
+                                 int servo_beam)
     : gr::sync_block(
           "medium_sim",
           gr::io_signature::make(
               checked_beams(focus_layers), checked_beams(focus_layers), sizeof(float)),
+          // the two servo error outputs are optional
           gr::io_signature::make(
               checked_beams(focus_layers) * checked_outputs_per_beam(detector),
-              checked_beams(focus_layers) * checked_outputs_per_beam(detector),
+              checked_beams(focus_layers) * checked_outputs_per_beam(detector) +
+                  (servo.empty() ? 0 : 2),
               sizeof(float))),
       d_kernel(::ecdisc::load_medium(medium_file),
                sps,
@@ -96,6 +120,19 @@ medium_sim_impl::medium_sim_impl(const std::string& medium_file,
       d_quad(detector == "quadrant"),
       d_pos_interval(d_quad ? 4096 : 0)
 {
+    if (!servo.empty()) {
+        const auto cfg = servo_configuration(servo);
+        d_servo =
+            std::make_unique<::ecdisc::medium_servo>(d_kernel, *cfg, servo_beam, seed);
+    } else if (servo_beam < 0 || servo_beam >= d_kernel.num_beams()) {
+        throw std::invalid_argument("servo_beam = " + std::to_string(servo_beam) +
+                                    ": must be in 0.." +
+                                    std::to_string(d_kernel.num_beams() - 1));
+    } else {
+        d_servo = std::make_unique<::ecdisc::medium_servo>(d_kernel, servo_beam);
+    }
+    message_port_register_in(k_actuator);
+    set_msg_handler(k_actuator, [this](const pmt::pmt_t& msg) { handle_actuator(msg); });
     message_port_register_in(k_voltage);
     set_msg_handler(k_voltage, [this](const pmt::pmt_t& msg) { handle_voltage(msg); });
     message_port_register_in(k_focus);
@@ -158,6 +195,64 @@ void medium_sim_impl::handle_focus(const pmt::pmt_t& msg)
     }
 }
 
+void medium_sim_impl::handle_actuator(const pmt::pmt_t& msg)
+{
+    try {
+        parse_actuator(msg);
+    } catch (const std::exception& e) { // e.g. a malformed pmt list
+        d_logger->warn(
+            "actuator message {:s} ignored: {:s}", pmt::write_string(msg), e.what());
+    }
+}
+
+void medium_sim_impl::parse_actuator(const pmt::pmt_t& message)
+{
+    const char* form = "expected a dict with any of close (bool), track_jump (int), "
+                       "layer_jump (int), focus_search (bool)";
+    // a bare pair (key . value), as a message push button sends, is a
+    // one-entry dict
+    const pmt::pmt_t msg =
+        pmt::is_pair(message) && pmt::is_symbol(pmt::car(message))
+            ? pmt::dict_add(pmt::make_dict(), pmt::car(message), pmt::cdr(message))
+            : message;
+    if (!pmt::is_dict(msg)) {
+        d_logger->warn(
+            "actuator message {:s} ignored: {:s}", pmt::write_string(msg), form);
+        return;
+    }
+    const pmt::pmt_t close = pmt::dict_ref(msg, pmt::mp("close"), pmt::PMT_NIL);
+    const pmt::pmt_t search = pmt::dict_ref(msg, pmt::mp("focus_search"), pmt::PMT_NIL);
+    long tj = 0, lj = 0;
+    const bool has_close = !pmt::is_null(close);
+    const bool has_search = !pmt::is_null(search);
+    const bool has_tj = dict_long(msg, "track_jump", tj);
+    const bool has_lj = dict_long(msg, "layer_jump", lj);
+    const bool bad_tj =
+        !has_tj && !pmt::is_null(pmt::dict_ref(msg, pmt::mp("track_jump"), pmt::PMT_NIL));
+    const bool bad_lj =
+        !has_lj && !pmt::is_null(pmt::dict_ref(msg, pmt::mp("layer_jump"), pmt::PMT_NIL));
+    if ((has_close && !pmt::is_bool(close)) || (has_search && !pmt::is_bool(search)) ||
+        bad_tj || bad_lj || !(has_close || has_search || has_tj || has_lj) ||
+        std::labs(tj) > 1000000 || std::labs(lj) > 1000) {
+        d_logger->warn(
+            "actuator message {:s} ignored: {:s}", pmt::write_string(msg), form);
+        return;
+    }
+    try {
+        if (has_search)
+            focus_search(pmt::to_bool(search));
+        if (has_close)
+            servo_close(pmt::to_bool(close));
+        if (has_lj)
+            layer_jump(static_cast<int>(lj));
+        if (has_tj)
+            track_jump(static_cast<int>(tj));
+    } catch (const std::exception& e) {
+        d_logger->warn(
+            "actuator message {:s} ignored: {:s}", pmt::write_string(msg), e.what());
+    }
+}
+
 int medium_sim_impl::work(int noutput_items,
                           gr_vector_const_void_star& input_items,
                           gr_vector_void_star& output_items)
@@ -176,21 +271,69 @@ int medium_sim_impl::work(int noutput_items,
             d_tag_layer[b] = false;
         }
     // beam 0's cell at the first sample, for the position tags
-    const int64_t cell0 = (static_cast<int64_t>(d_kernel.position()) +
-                           d_kernel.lead_cells(0)) % d_kernel.cells();
+    const int64_t cell0 =
+        (static_cast<int64_t>(d_kernel.position()) + d_kernel.lead_cells(0)) %
+        d_kernel.cells();
     const int64_t cell0w = cell0 < 0 ? cell0 + d_kernel.cells() : cell0;
     d_wraps.clear();
-    if (d_quad)
-        d_kernel.process_quadrants(
-            reinterpret_cast<const float* const*>(input_items.data()),
-            reinterpret_cast<float* const*>(output_items.data()),
-            noutput_items,
-            &d_wraps);
-    else
-        d_kernel.process(reinterpret_cast<const float* const*>(input_items.data()),
-                         reinterpret_cast<float* const*>(output_items.data()),
-                         noutput_items,
-                         &d_wraps);
+    if (d_servo->ideal()) {
+        if (d_quad)
+            d_kernel.process_quadrants(
+                reinterpret_cast<const float* const*>(input_items.data()),
+                reinterpret_cast<float* const*>(output_items.data()),
+                noutput_items,
+                &d_wraps);
+        else
+            d_kernel.process(reinterpret_cast<const float* const*>(input_items.data()),
+                             reinterpret_cast<float* const*>(output_items.data()),
+                             noutput_items,
+                             &d_wraps);
+    } else {
+        // the servo error outputs, when connected, get the errors in nm
+        const int nd = nb * per;
+        const int connected = static_cast<int>(output_items.size());
+        float* fe = connected > nd ? static_cast<float*>(output_items[nd]) : nullptr;
+        float* te =
+            connected > nd + 1 ? static_cast<float*>(output_items[nd + 1]) : nullptr;
+        if (d_quad)
+            d_servo->process_quadrants(
+                reinterpret_cast<const float* const*>(input_items.data()),
+                reinterpret_cast<float* const*>(output_items.data()),
+                noutput_items,
+                fe,
+                te,
+                &d_wraps);
+        else
+            d_servo->process(reinterpret_cast<const float* const*>(input_items.data()),
+                             reinterpret_cast<float* const*>(output_items.data()),
+                             noutput_items,
+                             fe,
+                             te,
+                             &d_wraps);
+        for (float* e : { fe, te })
+            if (e)
+                for (int i = 0; i < noutput_items; i++)
+                    e[i] *= 1e9f;
+        using kind = ::ecdisc::medium_servo::event_kind;
+        for (const auto& ev : d_servo->events()) {
+            const uint64_t at =
+                start +
+                std::min<uint64_t>(ev.index, static_cast<uint64_t>(noutput_items - 1));
+            if (ev.kind == kind::layer) {
+                for (int q = 0; q < per; q++)
+                    add_item_tag(per * ev.beam + q,
+                                 at,
+                                 pmt::mp("layer"),
+                                 pmt::from_long(ev.value));
+            } else {
+                add_item_tag(0,
+                             at,
+                             pmt::mp(ev.kind == kind::focus_lock ? "focus_locked"
+                                                                 : "tracking_locked"),
+                             pmt::from_bool(ev.value != 0));
+            }
+        }
+    }
     for (const auto& [index, rev] : d_wraps)
         add_item_tag(0, start + index, pmt::mp("revolution"), pmt::from_uint64(rev));
     if (d_pos_interval > 0) {
@@ -204,7 +347,8 @@ int medium_sim_impl::work(int noutput_items,
             at.insert(mark);
         d_next_pos_tag = mark;
         for (const uint64_t o : at)
-            add_position_tag(o, (cell0w + static_cast<int64_t>(o - start)) % d_kernel.cells());
+            add_position_tag(
+                o, (cell0w + static_cast<int64_t>(o - start)) % d_kernel.cells());
     }
     return noutput_items;
 }
@@ -212,7 +356,8 @@ int medium_sim_impl::work(int noutput_items,
 void medium_sim_impl::add_position_tag(uint64_t offset, int64_t cell)
 {
     const auto& cfg = d_kernel.config();
-    const int sps = static_cast<int>(std::llround(cfg.format.channel_bit_m / d_kernel.cell_m()));
+    const int sps =
+        static_cast<int>(std::llround(cfg.format.channel_bit_m / d_kernel.cell_m()));
     pmt::pmt_t d = pmt::make_dict();
     d = pmt::dict_add(d, pmt::mp("layer"), pmt::from_long(d_kernel.focus_layer(0)));
     d = pmt::dict_add(
@@ -357,7 +502,8 @@ int medium_sim_impl::wobbles_per_unit(int layer) const
 const ::ecdisc::medium_groove& medium_sim_impl::guide(int layer) const
 {
     if (layer < 0 || layer >= d_kernel.num_layers())
-        throw std::invalid_argument("layer = " + std::to_string(layer) + ": must be in 0.." +
+        throw std::invalid_argument("layer = " + std::to_string(layer) +
+                                    ": must be in 0.." +
                                     std::to_string(d_kernel.num_layers() - 1));
     return d_kernel.config().layers[layer].groove;
 }
@@ -373,7 +519,70 @@ void medium_sim_impl::load_image(const std::string& path)
 {
     gr::thread::scoped_lock lock(d_mutex);
     d_kernel.load_image(path);
+    d_servo->resync(); // the medium clock moved: the loops follow bumplessly
     d_logger->debug("disc image loaded from {:s}", path);
+}
+
+::ecdisc::medium_servo& medium_sim_impl::servo_or_throw(const char* what) const
+{
+    if (d_servo->ideal())
+        throw std::logic_error(std::string(what) +
+                               ": no servo (ideal positioning; make() with servo = "
+                               "\"default\" or a servo file)");
+    return *d_servo;
+}
+
+bool medium_sim_impl::servo_enabled() const { return !d_servo->ideal(); }
+int medium_sim_impl::servo_beam() const { return d_servo->servo_beam(); }
+double medium_sim_impl::focus_error_rms_nm() const
+{
+    gr::thread::scoped_lock lock(d_mutex);
+    return d_servo->focus_error_rms_m() * 1e9;
+}
+double medium_sim_impl::tracking_error_rms_nm() const
+{
+    gr::thread::scoped_lock lock(d_mutex);
+    return d_servo->tracking_error_rms_m() * 1e9;
+}
+void medium_sim_impl::reset_servo_stats()
+{
+    gr::thread::scoped_lock lock(d_mutex);
+    d_servo->reset_stats();
+}
+bool medium_sim_impl::focus_locked() const
+{
+    gr::thread::scoped_lock lock(d_mutex);
+    return d_servo->focus_locked();
+}
+bool medium_sim_impl::tracking_locked() const
+{
+    gr::thread::scoped_lock lock(d_mutex);
+    return d_servo->tracking_locked();
+}
+void medium_sim_impl::servo_close(bool on)
+{
+    gr::thread::scoped_lock lock(d_mutex);
+    servo_or_throw("close").close(on);
+}
+void medium_sim_impl::track_jump(int tracks)
+{
+    gr::thread::scoped_lock lock(d_mutex);
+    servo_or_throw("track_jump").track_jump(tracks);
+}
+void medium_sim_impl::layer_jump(int layers)
+{
+    gr::thread::scoped_lock lock(d_mutex);
+    servo_or_throw("layer_jump").layer_jump(layers);
+}
+void medium_sim_impl::focus_search(bool on)
+{
+    gr::thread::scoped_lock lock(d_mutex);
+    servo_or_throw("focus_search").focus_search(on);
+}
+double medium_sim_impl::lens_focus_m() const
+{
+    gr::thread::scoped_lock lock(d_mutex);
+    return d_servo->lens_focus_m();
 }
 
 } // namespace ecdisc

@@ -6,8 +6,10 @@
 #define INCLUDED_ECDISC_MEDIUM_SIM_IMPL_H
 
 #include "medium.h"
+#include "medium_servo.h"
 #include <gnuradio/ecdisc/medium_sim.h>
 #include <pmt/pmt.h>
+#include <memory>
 #include <vector>
 
 namespace gr {
@@ -22,7 +24,9 @@ public:
                     const std::vector<int>& focus_layers,
                     const std::vector<double>& layer_voltages,
                     unsigned int seed,
-                    const std::string& detector);
+                    const std::string& detector,
+                    const std::string& servo,
+                    int servo_beam);
 
     int work(int noutput_items,
              gr_vector_const_void_star& input_items,
@@ -62,13 +66,33 @@ public:
     void save_image(const std::string& path) const override;
     void load_image(const std::string& path) override;
 
+    bool servo_enabled() const override;
+    int servo_beam() const override;
+    double focus_error_rms_nm() const override;
+    double tracking_error_rms_nm() const override;
+    void reset_servo_stats() override;
+    bool focus_locked() const override;
+    bool tracking_locked() const override;
+    void servo_close(bool on) override;
+    void track_jump(int tracks) override;
+    void layer_jump(int layers) override;
+    void focus_search(bool on) override;
+    double lens_focus_m() const override;
+
 private:
     //! the groove entry of a layer (std::invalid_argument outside the stack)
     const ::ecdisc::medium_groove& guide(int layer) const;
     void handle_voltage(const pmt::pmt_t& msg);
     void handle_focus(const pmt::pmt_t& msg);
+    void handle_actuator(const pmt::pmt_t& msg);
+    void parse_actuator(const pmt::pmt_t& msg);
+    //! the servo, or std::logic_error naming what
+    ::ecdisc::medium_servo& servo_or_throw(const char* what) const;
 
     ::ecdisc::medium d_kernel;
+    //! null: ideal positioning (the medium's own process calls)
+    std::unique_ptr<::ecdisc::medium_servo> d_servo;
+    std::vector<float> d_fe, d_te; //!< servo error scratch (m)
     std::vector<bool> d_tag_layer; //!< per beam: tag "layer" at the next sample
     std::vector<std::pair<size_t, uint64_t>> d_wraps;
     bool d_quad;

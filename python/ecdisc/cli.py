@@ -64,6 +64,12 @@ def parse_args(argv, prog="ecdisc-sim", bench=False):
                    help="detector: timing recovery + adaptive PR(1,2,2,1) equaliser + "
                         "Viterbi (reports SAM; the default), or boost equaliser + "
                         "slicer with clock recovery")
+    if not bench:
+        p.add_argument("--servo", metavar="FILE|off", default="default",
+                       help="focus and tracking servo loops in the simulator, fed by "
+                            "the reading beam, against the disc's run-out and "
+                            "eccentricity: 'default' (media/servo_default.yml, the "
+                            "default), a servo YAML file, or 'off' (ideal positioning)")
     p.add_argument("--json", metavar="FILE",
                    help="also write the report as JSON to FILE ('-' = stdout)")
     p.add_argument("--plot", metavar="FILE",
@@ -105,6 +111,12 @@ def print_report(rep, out):
             print("      addresses from guide layer %d: %d words, %d failed" % (
                 r["address"]["guide_layer"], r["address"]["words"],
                 r["address"]["words_failed"]), file=out)
+        if r.get("servo"):
+            sv = r["servo"]
+            print("      servo (beam %d): focus rms %.1f nm, tracking rms %.1f nm, %s" % (
+                sv["beam"], sv["fes_rms_nm"], sv["tes_rms_nm"],
+                "locked" if sv["focus_locked"] and sv["tracking_locked"] else "NOT locked"),
+                file=out)
         if r["sam"]:
             print("      SAM mean %.3f sigma %.3f (%s dB)" % (
                 r["sam"]["mean"], r["sam"]["sigma"], fmt_opt(r["sam"]["db"], "%.1f")),
@@ -146,7 +158,7 @@ def main(argv=None, prog="ecdisc-sim", bench=False):
         rep, traces, outputs = session.run_sessions(
             layers, data=data, format_file=a.format, read_chain=a.read_chain,
             power_table=a.power_table,
-            program=prog, **({"device": a.device} if bench else {}),
+            program=prog, **({"device": a.device} if bench else {"servo": a.servo}),
             medium_file=a.medium, n_bytes=len(data) if data else a.bytes, seed=a.seed,
             assist_power_mw=a.assist_power_mw, write_power_mw=a.write_power_mw,
             read_power_mw=a.read_power_mw, noise_scale=a.noise_scale,

@@ -156,6 +156,35 @@ class qa_session(gr_unittest.TestCase):
             self.run_layer(n_bytes=64, format_file="/nonexistent.yml")
 
 
+    def test_servo_residuals(self):
+        # The session's medium runs the default servo on the reading beam:
+        # residuals below a tenth of the depth of focus lambda / (2 NA^2) and
+        # a twentieth of the track pitch (from the medium file, read here),
+        # both loops locked; "off" (ideal positioning) reports null and reads
+        # the same bits (the loops only split the light over the quadrants).
+        import yaml
+        with open(os.path.join(SOURCE_DIR, "media", "default.yml")) as f:
+            cfg = yaml.safe_load(f)
+        o = cfg["optics"]
+        dof_nm = float(o["wavelength_m"]) / (2 * float(o["na"]) ** 2) * 1e9
+        pitch_nm = float(cfg["format"].get("track_pitch_m", 0.32e-6)) * 1e9
+        r = self.run_layer(layer=2, n_bytes=2048)
+        sv = r["servo"]
+        self.assertEqual(sv["beam"], 1)
+        self.assertTrue(sv["focus_locked"], sv)
+        self.assertTrue(sv["tracking_locked"], sv)
+        self.assertGreater(sv["fes_rms_nm"], 0.0)
+        self.assertLess(sv["fes_rms_nm"], 0.1 * dof_nm)
+        self.assertGreater(sv["tes_rms_nm"], 0.0)
+        self.assertLess(sv["tes_rms_nm"], pitch_nm / 20)
+        self.assertEqual(r["byte_errors"], 0)
+        off = self.run_layer(layer=2, n_bytes=2048, servo="off")
+        self.assertIsNone(off["servo"])
+        self.assertEqual(off["channel_bit_errors"], r["channel_bit_errors"])
+        with self.assertRaisesRegex(ValueError, "no_such_servo"):
+            self.run_layer(n_bytes=64, servo="/nonexistent/no_such_servo.yml")
+
+
 class qa_ecdisc_sim_cli(gr_unittest.TestCase):
 
     def run_app(self, *args):
@@ -178,6 +207,9 @@ class qa_ecdisc_sim_cli(gr_unittest.TestCase):
         self.assertEqual(layer["sectors"], 4)
         self.assertEqual(layer["sectors_failed"], 0)
         self.assertLess(layer["channel_ber"], 1e-3)
+        self.assertEqual(set(layer["servo"]), {"fes_rms_nm", "tes_rms_nm", "focus_locked",
+                                               "tracking_locked", "beam"})
+        self.assertTrue(layer["servo"]["focus_locked"])
         self.assertEqual(len(rep["medium"]["crosstalk_db"]), 1)
         self.assertLess(rep["medium"]["crosstalk_db"][0], 0.0)
 
@@ -216,7 +248,8 @@ class qa_ecdisc_sim_cli(gr_unittest.TestCase):
     def test_bad_options_give_one_line(self):
         for args, what in ((["--bytes", "x"], "--bytes"),
                            (["--layer", "9"], "--layer 9"),
-                           (["--medium", "/nonexistent/medium.yml"], "medium")):
+                           (["--medium", "/nonexistent/medium.yml"], "medium"),
+                           (["--servo", "/nonexistent/no_such_servo.yml"], "no_such_servo")):
             p = self.run_app(*args)
             self.assertEqual(p.returncode, 2, args)
             self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)

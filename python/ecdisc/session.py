@@ -13,6 +13,12 @@ writing, the next reading):
     -> rf_frontend -> slicer_cdr -> nrzi_decoder -> rll17pp_decoder
     -> cluster_decoder -> user bytes
 
+The medium simulator runs focus and tracking servo loops (settings.servo:
+"default" = media/servo_default.yml, a servo YAML file, or "off" / "" for
+ideal positioning) fed by the reading beam's detector, against the disc's
+run-out and eccentricity; each layer's report gets their residuals
+("servo", null when off or behind a bench device, which has no servo).
+
 A ber_counter compares the detected channel levels with the written ones,
 and the bytes before the cluster decoder are compared with the recorded ones
 (symbol error rate before ECC).
@@ -53,6 +59,9 @@ PR_TARGET = [1.0, 2.0, 2.0, 1.0]
 PRML_LOOP_BW = 0.003
 PRML_INPUT_GAIN = 1.0
 PRML_TAPS = 15
+#: The beam whose detector feeds the servo loops: the reading (recording)
+#: beam, laser-array entry 1.
+SERVO_BEAM = 1
 #: Channel bits recorded per track at most (whole clusters, at least one):
 #: well inside one revolution of the default medium (3.4 M channel bits).
 TRACK_BUDGET_BITS = 1 << 20
@@ -65,8 +74,10 @@ class SessionSettings:
                  assist_power_mw=3.0, write_power_mw=6.0, read_power_mw=0.5,
                  sps=4, frame_bytes=128, noise_scale=1.0, lead_trim=0.0,
                  tail_trim=0.5, eq_boost=0.6, keep_trace=False, format_file="",
-                 read_chain="prml", device="", power_table=""):
+                 read_chain="prml", device="", power_table="", servo="default"):
         self.medium_file = medium_file
+        # "default", a servo YAML file, or "off" / "" (ideal positioning)
+        self.servo = "" if servo in ("", "off", None) else str(servo)
         self.power_table = power_table
         self.device = device
         self.read_chain = read_chain
@@ -184,6 +195,11 @@ def run_session(settings, data=None):
         "medium": tracks[0]["medium"],
         "output": out.tobytes(),
         "sector_status": sum((t["sector_status"] for t in tracks), []),
+        # focus and tracking loops in the simulator (null: ideal positioning
+        # or a bench device): the rms residuals over every track (each track's
+        # two revolutions, the time the simulated track skips included), and
+        # whether both loops were locked at the end of every track
+        "servo": servo_report([t["servo"] for t in tracks]),
     }
     if s.keep_trace:
         report["trace"] = tracks[0]["trace"]
@@ -243,8 +259,9 @@ def run_track(s, user, first_sector, track_index):
     record_v = ws.record_voltage_v()
     volts = [record_v if k == s.layer else 0.0 for k in range(n_layers)]
     focus = [max(assist_layer, 0), s.layer]
+    servo = "" if s.device else s.servo
     medium = medium_sim(s.medium_file, s.sps, track_bits, focus, volts, seed,
-                        "quadrant" if quadrant else "sum")
+                        "quadrant" if quadrant else "sum", servo, SERVO_BEAM)
     medium.set_noise_scale(s.noise_scale)
     if s.device:
         # The same flowgraph through a SoapySDR device (ecdisc-bench): TX
@@ -407,6 +424,16 @@ def run_track(s, user, first_sector, track_index):
             "crosstalk_db": finite_or_none(medium_info.crosstalk_db(s.layer)),
         },
     }
+    if servo:
+        track["servo"] = {
+            "fes_rms_nm": float(medium.focus_error_rms_nm()),
+            "tes_rms_nm": float(medium.tracking_error_rms_nm()),
+            "focus_locked": bool(medium.focus_locked()),
+            "tracking_locked": bool(medium.tracking_locked()),
+            "beam": int(medium.servo_beam()),
+        }
+    else:
+        track["servo"] = None
     if s.keep_trace:
         rf = np.array(trace.data(), dtype=np.float32)
         track["trace"] = {
@@ -424,6 +451,20 @@ def initial_taps(target, n_taps):
     first = (n_taps - len(target)) // 2
     taps[first:first + len(target)] = [float(h) for h in target]
     return taps
+
+
+def servo_report(per_track):
+    """The layer's servo section from its tracks' (None when off): rms
+    residuals over the tracks (equal weights: each is two revolutions),
+    locked when locked at the end of every track."""
+    if not per_track or per_track[0] is None:
+        return None
+    rms = lambda key: math.sqrt(sum(t[key] ** 2 for t in per_track) / len(per_track))  # noqa: E731
+    return {"fes_rms_nm": rms("fes_rms_nm"),
+            "tes_rms_nm": rms("tes_rms_nm"),
+            "focus_locked": all(t["focus_locked"] for t in per_track),
+            "tracking_locked": all(t["tracking_locked"] for t in per_track),
+            "beam": per_track[0]["beam"]}
 
 
 def sam_report(n, s1, s2):

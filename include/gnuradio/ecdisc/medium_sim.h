@@ -53,6 +53,38 @@ namespace ecdisc {
  * {layer: long (focus layer of beam 0), track: double (tracking offset of
  * beam 0 in track pitches, 0 = the simulated track), along_bits: double
  * (beam 0's along-track position in channel bits)}.
+ *
+ * Servo (make() argument servo): "" (default) = ideal positioning, the
+ * beams exactly on the track and in focus unless the offsets are set by
+ * hand (the block's behaviour without a servo, bit-exact). Otherwise focus
+ * and tracking loops run inside the simulator (lib/medium_servo.h, loops:
+ * lib/servo_loop.h): "default" = media/servo_default.yml, else a servo YAML
+ * file. The optical head has one objective lens: the loops, fed by the
+ * quadrant detector of beam servo_beam (astigmatic FES, push-pull), move
+ * the focus and tracking offsets of every beam together, against the
+ * disc's axial run-out and eccentricity (the servo file's disturbances, at
+ * the medium's rotation frequency, on the medium clock; the time the
+ * medium skips at each wrap is simulated too). The loops start closed and
+ * locked on the present layer and track. On a layer without a groove the
+ * medium gives no push-pull: the tracking loop then runs on its detector
+ * model of the true error. The set_focus_offset / set_tracking_offset
+ * setters and the focus message's offsets are overwritten by the servo at
+ * its next update; a focus layer set from outside is an instant ideal
+ * refocus. When the servo moves the spot past the midpoint between two
+ * layers (a layer jump, a search) every beam on the servo beam's layer
+ * follows it to the next layer ("layer" tags as for a focus change).
+ * With the servo on, two more float outputs follow the detector outputs
+ * (optional; the tracking error only with the focus error connected): the
+ * residual focus error and the residual tracking error in nm (the true
+ * error target - spot, + = the target is deeper / further out; held over
+ * each servo update). Message port "actuator": a dict with any of close
+ * (bool: close / open both loops), track_jump (int, tracks, + = outwards),
+ * layer_jump (int, layers, + = deeper), focus_search (bool: start / stop a
+ * focus search, loops open); a bare pair (key . value) counts as a
+ * one-entry dict; bad messages are logged and ignored. Tags on output 0:
+ * "focus_locked" and "tracking_locked" (bool) where a loop's lock changes.
+ * In "sum" mode with the servo on, the sum signal is the sum of the
+ * quadrants (equal to the ideal signal up to float rounding).
  */
 class ECDISC_API medium_sim : virtual public gr::sync_block
 {
@@ -69,6 +101,10 @@ public:
      * \param seed seed of the noise generator
      * \param detector "sum" (one output per beam) or "quadrant" (four per
      *        beam: A, B, C, D)
+     * \param servo "" = ideal positioning (no servo); "default" = the focus
+     *        and tracking loops of media/servo_default.yml; else a servo YAML
+     *        file (see above)
+     * \param servo_beam the beam whose quadrant detector feeds the loops
      */
     static sptr make(const std::string& medium_file = "",
                      int sps = 4,
@@ -76,7 +112,9 @@ public:
                      const std::vector<int>& focus_layers = std::vector<int>{ 1, 0 },
                      const std::vector<double>& layer_voltages = std::vector<double>(),
                      unsigned int seed = 1,
-                     const std::string& detector = "sum");
+                     const std::string& detector = "sum",
+                     const std::string& servo = "",
+                     int servo_beam = 0);
 
     //! "sum" or "quadrant"
     virtual std::string detector() const = 0;
@@ -144,8 +182,32 @@ public:
     virtual void save_image(const std::string& path) const = 0;
     /*! Loads a disc image saved by a medium_sim of the same medium and
      *  geometry (sps, track_bits); a truncated, corrupted or mismatched file
-     *  is refused with an error saying why, and the medium is unchanged. */
+     *  is refused with an error saying why, and the medium is unchanged.
+     *  With the servo on, closed loops follow the loaded clock bumplessly. */
     virtual void load_image(const std::string& path) = 0;
+
+    // ---- servo (ideal positioning: enabled false, locked true, rms 0) -------
+    //! whether focus and tracking loops run (make()'s servo not "")
+    virtual bool servo_enabled() const = 0;
+    //! the beam whose detector feeds the loops
+    virtual int servo_beam() const = 0;
+    /*! rms of the true residual errors (nm) over every servo update since
+     *  construction or reset_servo_stats() (the time skipped at each
+     *  revolution wrap included) */
+    virtual double focus_error_rms_nm() const = 0;
+    virtual double tracking_error_rms_nm() const = 0;
+    virtual void reset_servo_stats() = 0;
+    virtual bool focus_locked() const = 0;
+    virtual bool tracking_locked() const = 0;
+    /*! The actuator message's commands as calls (std::logic_error without
+     *  a servo or with the loop open for a jump, std::invalid_argument for
+     *  a layer outside the stack). */
+    virtual void servo_close(bool on) = 0;
+    virtual void track_jump(int tracks) = 0;
+    virtual void layer_jump(int layers) = 0;
+    virtual void focus_search(bool on) = 0;
+    //! focus lens position (m, + = deeper) relative to its rest position
+    virtual double lens_focus_m() const = 0;
 };
 
 } // namespace ecdisc

@@ -12,7 +12,7 @@
 /* BINDTOOL_GEN_AUTOMATIC(0)                                                       */
 /* BINDTOOL_USE_PYGCCXML(0)                                                        */
 /* BINDTOOL_HEADER_FILE(medium_sim.h)                                        */
-/* BINDTOOL_HEADER_FILE_HASH(1f60028a85652a34e473e9c95c2df70e)                     */
+/* BINDTOOL_HEADER_FILE_HASH(431216fd7ca738994285da40fd31052b)                     */
 /***********************************************************************************/
 
 #include <pybind11/complex.h>
@@ -45,6 +45,8 @@ void bind_medium_sim(py::module& m)
              py::arg("layer_voltages") = std::vector<double>(),
              py::arg("seed") = 1,
              py::arg("detector") = "sum",
+             py::arg("servo") = "",
+             py::arg("servo_beam") = 0,
              D(medium_sim, make))
 
 
@@ -188,6 +190,62 @@ void bind_medium_sim(py::module& m)
              &medium_sim::load_image,
              py::arg("path"),
              D(medium_sim, load_image))
+
+
+        .def("servo_enabled", &medium_sim::servo_enabled, D(medium_sim, servo_enabled))
+
+
+        .def("servo_beam", &medium_sim::servo_beam, D(medium_sim, servo_beam))
+
+
+        .def("focus_error_rms_nm",
+             &medium_sim::focus_error_rms_nm,
+             D(medium_sim, focus_error_rms_nm))
+
+
+        .def("tracking_error_rms_nm",
+             &medium_sim::tracking_error_rms_nm,
+             D(medium_sim, tracking_error_rms_nm))
+
+
+        .def("reset_servo_stats",
+             &medium_sim::reset_servo_stats,
+             D(medium_sim, reset_servo_stats))
+
+
+        .def("focus_locked", &medium_sim::focus_locked, D(medium_sim, focus_locked))
+
+
+        .def("tracking_locked",
+             &medium_sim::tracking_locked,
+             D(medium_sim, tracking_locked))
+
+
+        .def("servo_close",
+             &medium_sim::servo_close,
+             py::arg("on"),
+             D(medium_sim, servo_close))
+
+
+        .def("track_jump",
+             &medium_sim::track_jump,
+             py::arg("tracks"),
+             D(medium_sim, track_jump))
+
+
+        .def("layer_jump",
+             &medium_sim::layer_jump,
+             py::arg("layers"),
+             D(medium_sim, layer_jump))
+
+
+        .def("focus_search",
+             &medium_sim::focus_search,
+             py::arg("on"),
+             D(medium_sim, focus_search))
+
+
+        .def("lens_focus_m", &medium_sim::lens_focus_m, D(medium_sim, lens_focus_m))
 
         ;
 }

@@ -104,3 +104,39 @@ static const char* __doc_gr_ecdisc_medium_sim_save_image = R"doc()doc";
 
 
 static const char* __doc_gr_ecdisc_medium_sim_load_image = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_servo_enabled = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_servo_beam = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_focus_error_rms_nm = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_tracking_error_rms_nm = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_reset_servo_stats = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_focus_locked = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_tracking_locked = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_servo_close = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_track_jump = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_layer_jump = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_focus_search = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_lens_focus_m = R"doc()doc";
