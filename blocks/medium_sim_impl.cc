@@ -159,16 +159,18 @@ void medium_sim_impl::handle_voltage(const pmt::pmt_t& msg)
 
 void medium_sim_impl::handle_focus(const pmt::pmt_t& msg)
 {
-    long beam, layer;
+    long beam, layer, track;
     double fo, to;
     const bool is_dict = pmt::is_dict(msg);
     const bool has_layer = is_dict && dict_long(msg, "layer", layer);
+    const bool has_track = is_dict && dict_long(msg, "track", track);
     const bool has_fo = is_dict && dict_real(msg, "focus_offset_m", fo);
     const bool has_to = is_dict && dict_real(msg, "tracking_offset_m", to);
-    if (!is_dict || !dict_long(msg, "beam", beam) || !(has_layer || has_fo || has_to)) {
+    if (!is_dict || !dict_long(msg, "beam", beam) ||
+        !(has_layer || has_fo || has_to || has_track)) {
         d_logger->warn("focus message {:s} ignored: expected a dict {{beam: int, "
                        "layer: int, focus_offset_m: float, tracking_offset_m: "
-                       "float}} with beam and at least one other key",
+                       "float, track: int}} with beam and at least one other key",
                        pmt::write_string(msg));
         return;
     }
@@ -184,6 +186,14 @@ void medium_sim_impl::handle_focus(const pmt::pmt_t& msg)
                                         std::to_string(d_kernel.num_layers() - 1));
         if ((has_fo && !(std::fabs(fo) <= 1e-3)) || (has_to && !(std::fabs(to) <= 1e-3)))
             throw std::invalid_argument("offsets must be in [-0.001, 0.001] m");
+        const int band = d_kernel.config().geometry.band_tracks;
+        if (has_track && (track < 0 || track > std::min(3, band - 1)))
+            throw std::invalid_argument(
+                "track = " + std::to_string(track) + ": must be in 0.." +
+                std::to_string(std::min(3, band - 1)) + " (geometry.band_tracks = " +
+                std::to_string(band) + ")");
+        if (has_track)
+            set_track_offset(static_cast<int>(beam), static_cast<int>(track));
         if (has_layer)
             set_focus_layer(static_cast<int>(beam), static_cast<int>(layer));
         if (has_fo)
@@ -363,7 +373,8 @@ void medium_sim_impl::add_position_tag(uint64_t offset, int64_t cell)
     d = pmt::dict_add(
         d,
         pmt::mp("track"),
-        pmt::from_double(d_kernel.tracking_offset(0) / cfg.format.track_pitch_m));
+        pmt::from_double(d_kernel.track_offset(0) +
+                         d_kernel.tracking_offset(0) / cfg.format.track_pitch_m));
     d = pmt::dict_add(
         d, pmt::mp("along_bits"), pmt::from_double(static_cast<double>(cell) / sps));
     add_item_tag(0, offset, pmt::mp("position"), d);
@@ -420,6 +431,16 @@ void medium_sim_impl::set_focus_layer(int beam, int layer)
     gr::thread::scoped_lock lock(d_mutex);
     d_kernel.set_focus_layer(beam, layer);
     d_tag_layer[beam] = true;
+}
+void medium_sim_impl::set_track_offset(int beam, int tracks)
+{
+    gr::thread::scoped_lock lock(d_mutex);
+    d_kernel.set_track_offset(beam, tracks);
+}
+int medium_sim_impl::track_offset(int beam) const
+{
+    gr::thread::scoped_lock lock(d_mutex);
+    return d_kernel.track_offset(beam);
 }
 int medium_sim_impl::focus_layer(int beam) const
 {

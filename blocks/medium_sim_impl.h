@@ -44,6 +44,8 @@ public:
     double layer_voltage(int layer) const override;
     void set_focus_layer(int beam, int layer) override;
     int focus_layer(int beam) const override;
+    void set_track_offset(int beam, int tracks) override;
+    int track_offset(int beam) const override;
     void set_noise_scale(double scale) override;
     double noise_scale() const override;
 

@@ -60,6 +60,10 @@ def parse_args(argv, prog="ecdisc-sim", bench=False):
                    help="seed of the data and of the medium noise (default 1)")
     p.add_argument("--noise-scale", type=float, default=1.0, metavar="S",
                    help="scale of every medium noise term (default 1.0)")
+    p.add_argument("--track-offset", type=int, default=0, metavar="N",
+                   help="spot 2 records and reads N = 0..3 tracks beside spot 1's "
+                        "track (claim 3); needs a medium with a band of tracks "
+                        "(geometry.band_tracks > N, e.g. media/guide_band_example.yml)")
     p.add_argument("--read-chain", choices=("prml", "slicer"), default="prml",
                    help="detector: timing recovery + adaptive PR(1,2,2,1) equaliser + "
                         "Viterbi (reports SAM; the default), or boost equaliser + "
@@ -157,7 +161,7 @@ def main(argv=None, prog="ecdisc-sim", bench=False):
                 return fail("--input %s: the file is empty" % a.input)
         rep, traces, outputs = session.run_sessions(
             layers, data=data, format_file=a.format, read_chain=a.read_chain,
-            power_table=a.power_table,
+            power_table=a.power_table, track_offset=a.track_offset,
             program=prog, **({"device": a.device} if bench else {"servo": a.servo}),
             medium_file=a.medium, n_bytes=len(data) if data else a.bytes, seed=a.seed,
             assist_power_mw=a.assist_power_mw, write_power_mw=a.write_power_mw,

@@ -145,6 +145,26 @@ class qa_session(gr_unittest.TestCase):
         with self.assertRaisesRegex(ValueError, "layer = 0: a spare layer"):
             self.run_layer(layer=0, n_bytes=64, medium_file=guide)
 
+    def test_claim3_spot2_on_another_track(self):
+        # media/guide_band_example.yml: the guide-layer stack on a band of 4
+        # tracks (rows at pitch/4). Spot 1 stays on the guide layer's track 0
+        # (it tracks on the push-pull: the servo beam is 0); spot 2 records
+        # and reads L1 0..3 tracks beside it (claim 3). Every offset reads
+        # back every sector.
+        band = os.path.join(SOURCE_DIR, "media", "guide_band_example.yml")
+        for off in range(4):
+            r = self.run_layer(layer=1, n_bytes=2048, medium_file=band, track_offset=off)
+            self.assertEqual(r["track_offset"], off)
+            self.assertEqual(r["sectors_failed"], 0, r)
+            self.assertLess(r["channel_ber"], 1e-3, r)
+            self.assertEqual(r["servo"]["beam"], 0, r)
+            self.assertTrue(r["servo"]["tracking_locked"], r)
+        # a one-track medium has no other track
+        with self.assertRaisesRegex(ValueError, "track_offset = 1.*band_tracks = 1"):
+            self.run_layer(layer=0, n_bytes=64, track_offset=1)
+        with self.assertRaisesRegex(ValueError, "track_offset = 4"):
+            session.SessionSettings(track_offset=4)
+
     def test_bad_settings(self):
         with self.assertRaisesRegex(ValueError, "bytes = 0"):
             session.SessionSettings(n_bytes=0)

@@ -60,8 +60,11 @@ PRML_LOOP_BW = 0.003
 PRML_INPUT_GAIN = 1.0
 PRML_TAPS = 15
 #: The beam whose detector feeds the servo loops: the reading (recording)
-#: beam, laser-array entry 1.
+#: beam, laser-array entry 1; with a grooved guide layer next to the
+#: recorded one, spot 1 (entry 0) on the guide layer, whose push-pull the
+#: tracking loop follows (claim 4).
 SERVO_BEAM = 1
+GUIDE_SERVO_BEAM = 0
 #: Channel bits recorded per track at most (whole clusters, at least one):
 #: well inside one revolution of the default medium (3.4 M channel bits).
 TRACK_BUDGET_BITS = 1 << 20
@@ -74,8 +77,12 @@ class SessionSettings:
                  assist_power_mw=3.0, write_power_mw=6.0, read_power_mw=0.5,
                  sps=4, frame_bytes=128, noise_scale=1.0, lead_trim=0.0,
                  tail_trim=0.5, eq_boost=0.6, keep_trace=False, format_file="",
-                 read_chain="prml", device="", power_table="", servo="default"):
+                 read_chain="prml", device="", power_table="", servo="default",
+                 track_offset=0):
         self.medium_file = medium_file
+        # spot 2's track in the medium's band, 0..3 tracks from spot 1's
+        # (claim 3; needs a medium with geometry.band_tracks > track_offset)
+        self.track_offset = int(track_offset)
         # "default", a servo YAML file, or "off" / "" (ideal positioning)
         self.servo = "" if servo in ("", "off", None) else str(servo)
         self.power_table = power_table
@@ -102,6 +109,12 @@ class SessionSettings:
             raise ValueError("%s = %r: %s" % (key, value, allowed))
         if self.n_bytes < 1 or self.n_bytes > 1 << 22:
             bad("bytes", self.n_bytes, "must be in 1..4194304")
+        if not 0 <= self.track_offset <= 3:
+            bad("track_offset", self.track_offset, "must be in 0..3 (claim 3)")
+        if self.track_offset and self.device:
+            bad("track_offset", self.track_offset,
+                "must be 0 through a bench device (the SoapySDR module simulates "
+                "the beams on one track); use ecdisc-sim")
         if self.layer < 0:
             bad("layer", self.layer, "must be >= 0")
         if not 0.0 <= self.assist_power_mw <= 100.0:
@@ -188,6 +201,7 @@ def run_session(settings, data=None):
                      "words_failed": int(total("address_failed"))}
                     if tracks[0]["guide_layer"] is not None else None),
         "tracks": len(tracks),
+        "track_offset": s.track_offset,
         "frames": int(total("frames")),
         "frames_missing": int(total("frames_missing")),
         "bytes_erased": int(total("bytes_erased")),
@@ -261,7 +275,11 @@ def run_track(s, user, first_sector, track_index):
     focus = [max(assist_layer, 0), s.layer]
     servo = "" if s.device else s.servo
     medium = medium_sim(s.medium_file, s.sps, track_bits, focus, volts, seed,
-                        "quadrant" if quadrant else "sum", servo, SERVO_BEAM)
+                        "quadrant" if quadrant else "sum", servo,
+                        GUIDE_SERVO_BEAM if quadrant else SERVO_BEAM)
+    if s.track_offset:
+        # spot 2 records and reads a track of the band beside spot 1's
+        medium.set_track_offset(1, s.track_offset)
     medium.set_noise_scale(s.noise_scale)
     if s.device:
         # The same flowgraph through a SoapySDR device (ecdisc-bench): TX

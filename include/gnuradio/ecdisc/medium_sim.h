@@ -45,13 +45,15 @@ namespace ecdisc {
  *
  * Message ports: "voltage" takes a dict {layer: int, volts: float};
  * "focus" takes {beam: int, layer: int, focus_offset_m: float,
- * tracking_offset_m: float} (beam and at least one of the others). Tags on
+ * tracking_offset_m: float, track: int} (beam and at least one of the
+ * others; track: the beam's track of the band, set_track_offset). Tags on
  * output 0: "revolution" (uint64) at each wrap; on every output at sample
  * 0 and after a focus change: "layer" (focus layer of the output's beam).
  * Position tags (quadrant mode by default every 4096 samples, and at each
  * wrap; set_position_tag_interval): "position" on output 0, a dict
- * {layer: long (focus layer of beam 0), track: double (tracking offset of
- * beam 0 in track pitches, 0 = the simulated track), along_bits: double
+ * {layer: long (focus layer of beam 0), track: double (beam 0's track of
+ * the band plus its tracking offset in track pitches; 0 = the first track),
+ * along_bits: double
  * (beam 0's along-track position in channel bits)}.
  *
  * Servo (make() argument servo): "" (default) = ideal positioning, the
@@ -133,6 +135,12 @@ public:
     virtual double layer_voltage(int layer) const = 0;
     virtual void set_focus_layer(int beam, int layer) = 0;
     virtual int focus_layer(int beam) const = 0;
+    /*! Puts a beam on another track of the medium's band (claim 3: spot 2
+     *  0..3 tracks from spot 1; needs geometry.band_tracks > tracks in the
+     *  medium file, e.g. media/guide_band_example.yml). Throws ValueError
+     *  naming the value and the band otherwise. */
+    virtual void set_track_offset(int beam, int tracks) = 0;
+    virtual int track_offset(int beam) const = 0;
     //! scale of every noise term (0 = noiseless, 1 = as in the medium file)
     virtual void set_noise_scale(double scale) = 0;
     virtual double noise_scale() const = 0;

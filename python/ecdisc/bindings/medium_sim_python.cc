@@ -12,7 +12,7 @@
 /* BINDTOOL_GEN_AUTOMATIC(0)                                                       */
 /* BINDTOOL_USE_PYGCCXML(0)                                                        */
 /* BINDTOOL_HEADER_FILE(medium_sim.h)                                        */
-/* BINDTOOL_HEADER_FILE_HASH(431216fd7ca738994285da40fd31052b)                     */
+/* BINDTOOL_HEADER_FILE_HASH(0abdb69e9d844687635640b30f129f0f)                     */
 /***********************************************************************************/
 
 #include <pybind11/complex.h>
@@ -114,6 +114,19 @@ void bind_medium_sim(py::module& m)
              &medium_sim::focus_layer,
              py::arg("beam"),
              D(medium_sim, focus_layer))
+
+
+        .def("set_track_offset",
+             &medium_sim::set_track_offset,
+             py::arg("beam"),
+             py::arg("tracks"),
+             D(medium_sim, set_track_offset))
+
+
+        .def("track_offset",
+             &medium_sim::track_offset,
+             py::arg("beam"),
+             D(medium_sim, track_offset))
 
 
         .def("set_noise_scale",

@@ -58,6 +58,12 @@ static const char* __doc_gr_ecdisc_medium_sim_set_focus_layer = R"doc()doc";
 static const char* __doc_gr_ecdisc_medium_sim_focus_layer = R"doc()doc";
 
 
+static const char* __doc_gr_ecdisc_medium_sim_set_track_offset = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_medium_sim_track_offset = R"doc()doc";
+
+
 static const char* __doc_gr_ecdisc_medium_sim_set_noise_scale = R"doc()doc";
 
 
