@@ -112,9 +112,15 @@ def print_report(rep, out):
             r["sectors_failed"], fmt_opt(r["jitter_pct"], "%.1f"),
             fmt_opt(r["crosstalk_db"], "%.1f"), r["assist_speedup"]), file=out)
         if r.get("address"):
+            a = r["address"]
             print("      addresses from guide layer %d: %d words, %d failed" % (
-                r["address"]["guide_layer"], r["address"]["words"],
-                r["address"]["words_failed"]), file=out)
+                a["guide_layer"], a["words"], a["words_failed"]), file=out)
+            if a.get("data_address"):
+                da = a["data_address"]
+                print("      data recorded at layer %d track %d segment %d: %s" % (
+                    da["layer"], da["track"], da["segment"],
+                    "read back with that address" if a["data_carries_address"]
+                    else "NOT read back with that address"), file=out)
         if r.get("servo"):
             sv = r["servo"]
             print("      servo (beam %d): focus rms %.1f nm, tracking rms %.1f nm, %s" % (

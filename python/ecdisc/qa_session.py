@@ -145,6 +145,31 @@ class qa_session(gr_unittest.TestCase):
         with self.assertRaisesRegex(ValueError, "layer = 0: a spare layer"):
             self.run_layer(layer=0, n_bytes=64, medium_file=guide)
 
+    def test_claim4_recorded_data_carries_the_address(self):
+        # The guide layer's words name layer 5 here (a copy of the example
+        # with layer_address 5): spot 1 reads them before recording, the
+        # data begins in segment 0 of track 0 (the run-in is shorter than a
+        # word), so the first sector must come back numbered
+        # 5 << 28 | 0 << 8 | 0, which the default numbering (from 0) is not.
+        import tempfile
+        with open(os.path.join(SOURCE_DIR, "media", "guide_layer_example.yml")) as f:
+            text = f.read()
+        self.assertIn("layer_address: 0", text)
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "guide5.yml")
+            with open(path, "w") as f:
+                f.write(text.replace("layer_address: 0", "layer_address: 5"))
+            r = self.run_layer(layer=1, n_bytes=8192, medium_file=path)
+        a = r["address"]
+        self.assertEqual(a["data_address"], {"layer": 5, "track": 0, "segment": 0}, r)
+        self.assertTrue(a["data_carries_address"], r)
+        self.assertEqual(r["sectors_failed"], 0, r)
+        # a track too short for an address word: no address, said so
+        guide = os.path.join(SOURCE_DIR, "media", "guide_layer_example.yml")
+        short = self.run_layer(layer=1, n_bytes=1024, medium_file=guide)["address"]
+        self.assertIsNone(short["data_address"])
+        self.assertFalse(short["data_carries_address"])
+
     def test_claim3_spot2_on_another_track(self):
         # media/guide_band_example.yml: the guide-layer stack on a band of 4
         # tracks (rows at pitch/4). Spot 1 stays on the guide layer's track 0

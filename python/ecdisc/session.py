@@ -196,9 +196,15 @@ def run_session(settings, data=None):
         "read_chain": s.read_chain,
         # wobble address words read by spot 1 on a guide layer next to the
         # recorded one (claim 4), null without one
+        # (claim 4: data_address is where the first track's data begins, as
+        # spot 1 read it before recording; data_carries_address whether
+        # every track's first sector read back is numbered with the address
+        # read for it)
         "address": ({"guide_layer": tracks[0]["guide_layer"],
                      "words": int(total("address_words")),
-                     "words_failed": int(total("address_failed"))}
+                     "words_failed": int(total("address_failed")),
+                     "data_address": tracks[0]["data_address"],
+                     "data_carries_address": all(t["data_carries_address"] for t in tracks)}
                     if tracks[0]["guide_layer"] is not None else None),
         "tracks": len(tracks),
         "track_offset": s.track_offset,
@@ -261,6 +267,19 @@ def run_track(s, user, first_sector, track_index):
     else:
         assist_layer = s.layer + 1 if s.layer + 1 < n_layers else s.layer - 1
     quadrant = guide is not None and not s.device
+    data_address = None
+    if quadrant:
+        # Claim 4: before recording, spot 1 reads the guide layer's wobble
+        # addresses for one revolution; the first sector recorded on the
+        # track is numbered with the physical address (layer, track,
+        # segment) of the place where the data begins, so the recorded data
+        # carries the address spot 1 read (checked after reading back).
+        data_address = read_start_address(s, track_bits, rev, [guide, s.layer], seed,
+                                          guides[guide], run_in_bits)
+        if data_address is not None:
+            recorded = encode_clusters(s.format_file, user,
+                                       address_sector_number(data_address))
+            written = np.concatenate([run_in, recorded, run_out])
     if s.power_table:
         # the layer's powers and recording voltage from the table
         ws = write_strategy(s.sps, s.write_power_mw, s.read_power_mw,
@@ -395,6 +414,8 @@ def run_track(s, user, first_sector, track_index):
     # decoder's sector_status tags; sectors never output count as failed
     statuses = [int(pmt.to_long(t.value)) for t in sink.tags()
                 if pmt.symbol_to_string(t.key) == "sector_status"]
+    numbers = [int(pmt.to_uint64(t.value)) for t in sorted(sink.tags(), key=lambda t: t.offset)
+               if pmt.symbol_to_string(t.key) == "sector"]
     got = np.zeros(len(user), dtype=np.uint8)
     dec_user = np.array(sink.data(), dtype=np.uint8)[:len(user)]
     got[:len(dec_user)] = dec_user
@@ -421,6 +442,11 @@ def run_track(s, user, first_sector, track_index):
         "address_words": int(address.words()) if address else None,
         "address_failed": int(address.words_failed()) if address else None,
         "guide_layer": guide if quadrant else None,
+        # the address spot 1 read where the data begins, and whether the
+        # first sector read back carries it as its number
+        "data_address": data_address,
+        "data_carries_address": (data_address is not None and bool(numbers)
+                                 and numbers[0] == address_sector_number(data_address)),
         "jitter_edges": int(jitter.edges()),
         "sam_events": int(sam.events()) if sam else 0,
         "sam_sum": float(sam.sam_mean()) * int(sam.events()) if sam and sam.events() else 0.0,
@@ -461,6 +487,48 @@ def run_track(s, user, first_sector, track_index):
             "lag_bits": int(ber.lag()),
         }
     return track
+
+
+def read_start_address(s, track_bits, rev, focus, seed, guide_format, data_start_bit):
+    """Spot 1 alone at read power for one revolution on the guide layer
+    (quadrant detector -> push-pull -> wobble address decoder), before any
+    recording: returns {layer, track, segment} of the segment in which the
+    data (after the run-in, data_start_bit channel bits into the track)
+    will begin, extrapolated from the first good address word (segments
+    follow each other every word along the track), or None when no word
+    could be read (a track shorter than about two address words). Spot 1's
+    lead of a few channel bits over spot 2 is neglected next to a word
+    (81 units of wobbles_per_unit wobbles)."""
+    period, per_unit = guide_format
+    word_samples = 81 * per_unit * period * s.sps
+    n_layers = medium_layers(s.medium_file)
+    tb = gr.top_block("ecdisc_address")
+    m = medium_sim(s.medium_file, s.sps, track_bits, focus, [0.0] * n_layers, seed,
+                   "quadrant")
+    m.set_noise_scale(s.noise_scale)
+    for beam, p in ((0, s.read_power_mw), (1, 0.0)):
+        tb.connect(blocks.vector_source_f([p], True), blocks.head(gr.sizeof_float, rev),
+                   (m, beam))
+    pp = servo_error("push_pull")
+    for q in range(4):
+        tb.connect((m, q), (pp, q))
+        tb.connect((m, 4 + q), blocks.null_sink(gr.sizeof_float))
+    dec = wobble_address_decoder(float(s.sps), period, per_unit)
+    tb.connect(pp, dec)
+    store = blocks.message_debug()
+    tb.msg_connect(dec, "address", store, "store")
+    tb.run()
+    if store.num_messages() == 0:
+        return None
+    w = pmt.to_python(store.get_message(0))
+    segment = int(w["segment"]) + (data_start_bit * s.sps - int(w["start"])) // word_samples
+    return {"layer": int(w["layer"]), "track": int(w["track"]), "segment": int(segment)}
+
+
+def address_sector_number(a):
+    """The 32-bit sector number of a physical address: layer (4 bits),
+    track (20), segment (8), as the wobble words carry them."""
+    return ((a["layer"] & 0xF) << 28) | ((a["track"] & 0xFFFFF) << 8) | (a["segment"] & 0xFF)
 
 
 def initial_taps(target, n_taps):
