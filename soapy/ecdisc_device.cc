@@ -22,6 +22,10 @@
  *                  the number of beams B (at most the medium's laser_array)
  *   voltages       electrode voltage per layer in V, one per layer
  *                  (default "": every layer 0 V)
+ *   tracks         track of the medium's band for each beam (default "":
+ *                  the medium file's cross_track_tracks), e.g. "0:2" puts
+ *                  spot 2 two tracks beside spot 1 (claim 3; needs
+ *                  geometry.band_tracks > 2 in the medium file)
  *   seed           noise seed (default 1)
  *   noise_scale    scale of every noise term, >= 0 (default 1)
  *   record_layer   layer driven by the voltage TX channel (default: the first
@@ -244,6 +248,7 @@ struct device_args {
     int64_t track_bits = 65536;
     std::vector<int> focus{ 1, 0 };
     std::vector<double> voltages;
+    std::vector<int> tracks;
     uint64_t seed = 1;
     double noise_scale = 1.0;
     int record_layer = -1;
@@ -258,7 +263,8 @@ const std::vector<std::string>& known_keys()
     static const std::vector<std::string> keys{
         "driver",       "label",          "instance",      "medium",    "sps",
         "track_bits",   "focus",          "voltages",      "seed",      "noise_scale",
-        "record_layer", "overflow_every", "overflow_drop", "rx_buffer", "tx_end"
+        "record_layer", "overflow_every", "overflow_drop", "rx_buffer", "tx_end",
+        "tracks"
     };
     return keys;
 }
@@ -308,6 +314,10 @@ device_args parse_args(const Kwargs& args)
         for (const auto& item : split(v))
             a.voltages.push_back(parse_double(
                 "voltages", item, -10, 10, "must list volts in -10..10 per layer"));
+    if (get("tracks", v))
+        for (const auto& item : split(v))
+            a.tracks.push_back(static_cast<int>(
+                parse_int("tracks", item, 0, 3, "must list a track 0..3 per beam")));
     if (get("seed", v))
         a.seed = static_cast<uint64_t>(
             parse_int("seed", v, 0, INT64_MAX, "must be a non-negative integer"));
@@ -521,6 +531,11 @@ ecdisc_device::ecdisc_device(const Kwargs& kwargs) : d_args(parse_args(kwargs))
         bad("record_layer",
             std::to_string(d_args.record_layer),
             "layers are 0.." + std::to_string(d_nl - 1));
+    if (!d_args.tracks.empty() && d_args.tracks.size() != d_args.focus.size())
+        bad("tracks",
+            join(d_args.tracks),
+            "needs one track per beam (" + std::to_string(d_args.focus.size()) +
+                ", as focus) or none");
     try {
         d_medium = std::make_unique<ecdisc::medium>(cfg,
                                                     d_args.sps,
@@ -529,6 +544,8 @@ ecdisc_device::ecdisc_device(const Kwargs& kwargs) : d_args(parse_args(kwargs))
                                                     d_args.voltages,
                                                     d_args.seed);
         d_medium->set_noise_scale(d_args.noise_scale);
+        for (size_t b = 0; b < d_args.tracks.size(); b++)
+            d_medium->set_track_offset(static_cast<int>(b), d_args.tracks[b]);
     } catch (const std::invalid_argument& e) {
         throw std::invalid_argument(std::string("ecdisc: ") + e.what());
     }

@@ -51,6 +51,22 @@ class qa_bench(gr_unittest.TestCase):
             self.assertEqual(a["layers"][0][key], b["layers"][0][key], key)
         self.assertEqual(b["layers"][0]["sectors_failed"], 0)
 
+    def test_bench_track_offset_equals_the_simulation(self):
+        # claim 3 through the SoapySDR module: tracks=0:2 on the band medium
+        # gives the report of ecdisc-sim --track-offset 2 (ideal positioning)
+        band = os.path.join(SOURCE_DIR, "media", "guide_band_example.yml")
+        args = ("--bytes", "2000", "--layer", "1", "--medium", band, "--track-offset", "2")
+        sim = self.run_app("ecdisc-sim", "--servo", "off", *args)
+        bench = self.run_app("ecdisc-bench", "--device", "driver=ecdisc", *args)
+        self.assertEqual(sim.returncode, 0, sim.stderr)
+        self.assertEqual(bench.returncode, 0, bench.stderr)
+        a, b = json.loads(sim.stdout), json.loads(bench.stdout)
+        for key in ("channel_bits", "channel_bit_errors", "sectors", "sectors_failed",
+                    "track_offset"):
+            self.assertEqual(a["layers"][0][key], b["layers"][0][key], key)
+        self.assertEqual(b["layers"][0]["track_offset"], 2)
+        self.assertEqual(b["layers"][0]["sectors_failed"], 0)
+
     def test_bench_records_a_file_and_reads_it_back(self):
         import tempfile
         with tempfile.TemporaryDirectory() as d:

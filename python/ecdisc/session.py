@@ -111,10 +111,10 @@ class SessionSettings:
             bad("bytes", self.n_bytes, "must be in 1..4194304")
         if not 0 <= self.track_offset <= 3:
             bad("track_offset", self.track_offset, "must be in 0..3 (claim 3)")
-        if self.track_offset and self.device:
+        if self.track_offset and self.device and "driver=ecdisc" not in self.device:
             bad("track_offset", self.track_offset,
-                "must be 0 through a bench device (the SoapySDR module simulates "
-                "the beams on one track); use ecdisc-sim")
+                "must be 0 through a bench device other than driver=ecdisc (the "
+                "bench positions its spots itself)")
         if self.layer < 0:
             bad("layer", self.layer, "must be >= 0")
         if not 0.0 <= self.assist_power_mw <= 100.0:
@@ -582,6 +582,8 @@ def device_medium(s, n_samples, track_bits, focus, volts, seed):
             "focus": ":".join(str(k) for k in focus),
             "voltages": ":".join(repr(float(v)) for v in volts),
         }
+        if s.track_offset:
+            defaults["tracks"] = "0:%d" % s.track_offset
         for key, value in defaults.items():
             args.setdefault(key, str(value))
     device = ",".join("%s=%s" % kv for kv in args.items())

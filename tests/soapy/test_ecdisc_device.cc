@@ -609,3 +609,50 @@ TEST(EcdiscDevice, TxEndArgumentEndsTheBurst)
     dev->closeStream(tx);
     dev->closeStream(rx);
 }
+
+// tracks=0:2 on a band medium puts beam 1 two tracks beside beam 0, as the
+// kernel's set_track_offset does: the device's samples equal the kernel's.
+// A one-track medium refuses it, naming the key.
+TEST(EcdiscDevice, TracksArgumentMovesABeamAcrossTheBand)
+{
+    const std::string band = std::string(ECDISC_SOURCE_DIR) + "/media/guide_band_example.yml";
+    const auto cfg = ecdisc::load_medium(band);
+    const int nl = static_cast<int>(cfg.layers.size());
+    std::vector<double> v(nl, 0.0);
+    v[1] = 1.5;
+    auto a = args("tracks", v);
+    a["medium"] = band;
+    a["focus"] = "0,1";
+    a["tracks"] = "0,2";
+    auto dev = open(a);
+    const auto power = write_then_read_powers(1000, 1800);
+    const auto tx_buf = to_complex(power);
+    auto* tx = dev->setupStream(SOAPY_SDR_TX, SOAPY_SDR_CF32, { 0, 1 });
+    auto* rx = dev->setupStream(SOAPY_SDR_RX, SOAPY_SDR_CF32, { 0, 1 });
+    ASSERT_EQ(dev->activateStream(tx), 0);
+    ASSERT_EQ(dev->activateStream(rx), 0);
+    ASSERT_EQ(write(*dev, tx, tx_buf, 0, 2 * k_rev), static_cast<int>(2 * k_rev));
+    const auto got = read_n(*dev, rx, 2, 2 * k_rev);
+    dev->closeStream(tx);
+    dev->closeStream(rx);
+
+    ecdisc::medium m(cfg, k_sps, k_track_bits, { 0, 1 }, v, k_seed);
+    m.set_track_offset(1, 2);
+    const auto want = run_kernel(m, power, 0, 2 * k_rev);
+    for (int b = 0; b < 2; b++)
+        for (size_t i = 0; i < want[b].size(); i++)
+            ASSERT_EQ(got[b][i], want[b][i]) << "beam " << b << " sample " << i;
+    // the mark went onto track 2 (rows 8..11), not track 0
+    EXPECT_GT(m.state_at(1, 9, 1400), 0.5);
+    EXPECT_LT(m.state_at(1, 1, 1400), 0.05);
+
+    auto one = args("tracks1", volts(0.0));
+    one["tracks"] = "0,1";
+    const std::string e = error_of([&] { SoapySDR::Device::unmake(SoapySDR::Device::make(one)); });
+    EXPECT_NE(e.find("track_offset = 1"), std::string::npos) << e;
+    auto wrong = args("tracks2", volts(0.0));
+    wrong["tracks"] = "0";
+    const std::string e2 =
+        error_of([&] { SoapySDR::Device::unmake(SoapySDR::Device::make(wrong)); });
+    EXPECT_NE(e2.find("tracks = 0"), std::string::npos) << e2;
+}
