@@ -4,10 +4,14 @@
  */
 #include "prml_viterbi.h"
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #ifdef __SSE2__
 #include <emmintrin.h>
+#endif
+#ifdef ECDISC_PRML_VITERBI_AVX2
+#include <immintrin.h>
 #endif
 #include <sstream>
 #include <stdexcept>
@@ -133,6 +137,13 @@ inline void acs_step_v(float y,
     }
 }
 
+/*! S = 8 traceback step: predecessor map L of a step (byte s = the
+ *  predecessor of state s), s8 = 8 x state -> 8 x predecessor */
+inline unsigned f8_pred(uint64_t L, unsigned s8)
+{
+    return (static_cast<unsigned>(L >> s8) & 7u) << 3;
+}
+
 } // namespace
 
 prml_viterbi::prml_viterbi(const std::vector<double>& target,
@@ -186,11 +197,45 @@ prml_viterbi::prml_viterbi(const std::vector<double>& target,
         }
     d_metric.resize(d_S);
     d_dec.resize(d_W);
+    if (f8_decisions()) {
+        size_t r = 1;
+        while (r < d_delay + d_K + 16) // a traceback reads while K more steps are written
+            r <<= 1;
+        d_f8.resize(r);
+        d_rmask = r - 1;
+    }
     d_delta.resize(d_W * d_S);
     d_path.resize(d_delay + 2);
-    d_pend_x.resize(d_K);
+    d_pend_x.resize(pend_pad + d_delay + 8);
     d_pend_rel.resize(d_K);
+    d_tbs.resize(d_delay + 16);
+    use_simd(simd::avx512);
     reset();
+}
+
+bool prml_viterbi::f8_decisions() const
+{
+#ifdef __SSE2__
+    return d_S == 8;
+#else
+    return false;
+#endif
+}
+
+prml_viterbi::simd prml_viterbi::use_simd(simd max)
+{
+    d_simd = simd::baseline;
+#ifdef ECDISC_PRML_VITERBI_AVX2
+    if (max >= simd::avx2 && __builtin_cpu_supports("avx2") &&
+        __builtin_cpu_supports("bmi2"))
+        d_simd = simd::avx2;
+    if (max >= simd::avx512 && d_simd == simd::avx2 &&
+        __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl"))
+        d_simd = simd::avx512;
+#else
+    (void)max;
+#endif
+    return d_simd;
 }
 
 void prml_viterbi::reset()
@@ -198,9 +243,12 @@ void prml_viterbi::reset()
     std::fill(d_metric.begin(), d_metric.end(), 0.0f);
     std::fill(std::begin(d_m16), std::end(d_m16), int16_t(0));
     std::fill(d_dec.begin(), d_dec.end(), 0);
+    // no decision yet: every predecessor s/2 (x[n-M] = 0)
+    std::fill(d_f8.begin(), d_f8.end(), UINT64_C(0x0303020201010000));
     std::fill(d_delta.begin(), d_delta.end(), 0.0f);
     std::fill(d_pend_x.begin(), d_pend_x.end(), 0);
     std::fill(d_pend_rel.begin(), d_pend_rel.end(), 0.0f);
+    d_pend_rel_stale = false;
     d_t = 0;
     d_slot = 0;
     d_jk = 0;
@@ -218,7 +266,10 @@ void prml_viterbi::traceback(bool want_rel)
         const size_t b = static_cast<size_t>(back);
         return d_slot >= b ? d_slot - b : d_slot + d_W - b;
     };
+    const bool f8 = f8_decisions();
     auto dec_at = [&](uint64_t tau, unsigned s) {
+        if (f8)
+            return static_cast<unsigned>(d_f8[tau & d_rmask] >> (8 * s + 2)) & 1u;
         return (d_dec[slot(t - tau)] >> s) & 1u;
     };
 
@@ -229,7 +280,13 @@ void prml_viterbi::traceback(bool want_rel)
     // d_path[i]: state at time t - i, i = 0 .. D
     d_path[0] = static_cast<uint8_t>(best);
     unsigned s = best;
-    {
+    if (f8) {
+        unsigned s8 = 8 * s;
+        for (size_t i = 0; i < d_delay; i++) {
+            s8 = f8_pred(d_f8[(t - i) & d_rmask], s8);
+            d_path[i + 1] = static_cast<uint8_t>(s8 >> 3);
+        }
+    } else {
         // the loads do not depend on s: the chain is shifts only
         const uint32_t* base = d_dec.data();
         const uint32_t* end = base + d_W;
@@ -243,7 +300,7 @@ void prml_viterbi::traceback(bool want_rel)
     }
     const uint64_t j_lo = t - d_delay, j_hi = j_lo + d_K - 1;
     for (uint64_t j = j_lo; j <= j_hi; j++) {
-        d_pend_x[j - j_lo] = d_path[t - j] & 1u;
+        d_pend_x[pend_pad + (j - j_lo)] = d_path[t - j] & 1u;
         d_pend_rel[j - j_lo] = d_rel_max;
     }
     if (!want_rel)
@@ -310,73 +367,567 @@ void prml_viterbi::run(const float* y, size_t n, uint8_t* x, float* reliability)
 #ifdef __SSE2__
 // S = 8 (targets of 4 taps, e.g. PR(1,2,2,1)) with 16-bit integer metrics:
 // 8 states in one SSE2 register, so the add-compare-select chain is three
-// one-cycle integer operations (unpack, saturating add, min).
+// integer operations (unpack, saturating add, min; 1 cycle each on older
+// cores, 2 on AMD Zen 5).
 // Branch metrics: round(q (y - E)^2), q = 160 / (scale^2 sum h^2) (16 for
 // PR(1,2,2,1) at scale 1), capped at 1023 (|y - E| >= 8 scale
 // sqrt(sum h^2 / 10)); a removed branch costs 16383, more than any spread of
 // reachable metrics ((M + 2) * 1023), so it never survives. Metrics are made
 // relative to state 0 every 4th step (growth <= 4 * 1023 in between;
-// unreachable states saturate at 32767). Margins are stored as float / q.
-void prml_viterbi::run8_i16(const float* y, size_t n, uint8_t* x, float* reliability)
-{
-    const bool want_rel = reliability != nullptr;
-    constexpr int S = 8, H = 4;
-    alignas(16) float en[2][S], cap[2][S];
-    for (int b = 0; b < 2; b++)
-        for (int st = 0; st < S; st++) {
-            en[b][st] = d_exp[(2 * b + (st & 1)) * H + (st >> 1)];
-            cap[b][st] = en[b][st] == forbidden_level ? 16383.0f : 1023.0f;
-        }
-    const __m128 e0l = _mm_load_ps(en[0]), e0h = _mm_load_ps(en[0] + 4);
-    const __m128 e1l = _mm_load_ps(en[1]), e1h = _mm_load_ps(en[1] + 4);
-    const __m128 k0l = _mm_load_ps(cap[0]), k0h = _mm_load_ps(cap[0] + 4);
-    const __m128 k1l = _mm_load_ps(cap[1]), k1h = _mm_load_ps(cap[1] + 4);
-    const __m128 qv = _mm_set1_ps(d_q), invq = _mm_set1_ps(1.0f / d_q);
-    __m128i m = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d_m16));
-    uint32_t* const dec = d_dec.data();
-    float* const delta = d_delta.data();
-    out_cursor c(*this);
-    auto bm = [&](__m128 yv, __m128 el, __m128 eh, __m128 kl, __m128 kh) {
+// unreachable states saturate at 32767); hard decisions only: every 16th
+// step, see acs8_loop. Margins are stored as float / q.
+// Decisions: 8 bytes per step in the ring d_f8 (R = 2^k >= D + K + 16
+// steps), byte s = the predecessor of state s, s/2 + 4 d (d = 1: the
+// survivor comes from s/2 + 4), so that a traceback step is a shift and a
+// mask of a 64-bit word, and maps of steps compose by byte shuffles.
+// The SSE2, AVX2 and AVX-512 kernels share everything but the branch
+// metrics (the same float operations in the same order, 4, 8 or 16 lanes
+// wide; hence identical decisions and margins) and the hard traceback (one
+// step at a time after the step that calls for it, or six steps per jump
+// interleaved with the following steps).
+namespace {
+
+//! branch metric tables: E[b][s] (expected level of the branch into s from
+//! the predecessor with oldest level b) and the caps
+struct bm8_tables {
+    alignas(32) float en[2][8], cap[2][8];
+    float q;
+};
+
+//! a hard traceback in progress (AVX paths: its jumps run between the
+//! add-compare-select steps that follow it, whose chain leaves the vector
+//! units idle much of the time)
+struct tb8_ctx {
+    const uint64_t* sc; // sc[-i]: predecessor map of step u - i
+    uint8_t* out;       // the next jump writes out .. out + 7
+    unsigned s8;        // 8 x the state at u
+    size_t left;        // jumps to go
+};
+
+struct bm8_sse2 {
+    __m128 e0l, e0h, e1l, e1h, k0l, k0h, k1l, k1h, qv;
+    explicit bm8_sse2(const bm8_tables& t)
+        : e0l(_mm_load_ps(t.en[0])),
+          e0h(_mm_load_ps(t.en[0] + 4)),
+          e1l(_mm_load_ps(t.en[1])),
+          e1h(_mm_load_ps(t.en[1] + 4)),
+          k0l(_mm_load_ps(t.cap[0])),
+          k0h(_mm_load_ps(t.cap[0] + 4)),
+          k1l(_mm_load_ps(t.cap[1])),
+          k1h(_mm_load_ps(t.cap[1] + 4)),
+          qv(_mm_set1_ps(t.q))
+    {
+    }
+    __m128i half(__m128 yv, __m128 el, __m128 eh, __m128 kl, __m128 kh) const
+    {
         const __m128 tl = _mm_sub_ps(yv, el), th = _mm_sub_ps(yv, eh);
         const __m128 bl = _mm_min_ps(_mm_mul_ps(_mm_mul_ps(tl, tl), qv), kl);
         const __m128 bh = _mm_min_ps(_mm_mul_ps(_mm_mul_ps(th, th), qv), kh);
         return _mm_packs_epi32(_mm_cvtps_epi32(bl), _mm_cvtps_epi32(bh));
+    }
+    //! bm0[s], bm1[s]: branch metrics into s from s/2 and from s/2 + 4
+    void operator()(float y, __m128i& bm0, __m128i& bm1) const
+    {
+        const __m128 yv = _mm_set1_ps(y);
+        bm0 = half(yv, e0l, e0h, k0l, k0h);
+        bm1 = half(yv, e1l, e1h, k1l, k1h);
+    }
+    static __m128i broadcast0(__m128i m)
+    {
+        return _mm_shuffle_epi32(_mm_shufflelo_epi16(m, 0), 0);
+    }
+    static constexpr bool jumps = false; // hard traceback one step at a time
+    //! 16-bit lanes s/2 + 4 d from the decision mask lt (d = 1: all ones)
+    static __m128i pred_map(__m128i lt)
+    {
+        return _mm_or_si128(_mm_and_si128(lt, _mm_set1_epi16(4)),
+                            _mm_setr_epi16(0, 0, 1, 1, 2, 2, 3, 3));
+    }
+};
+
+// Hard traceback one step at a time (any x86-64): rev[D - i] = x[t - i].
+void tb8_single(const uint64_t* f8,
+                size_t rmask,
+                uint64_t t,
+                unsigned s8,
+                size_t D,
+                uint8_t* rev,
+                uint64_t* /* scratch */)
+{
+    for (size_t i = 0; i < D; i++) {
+        rev[D - i] = static_cast<uint8_t>((s8 >> 3) & 1u);
+        s8 = f8_pred(f8[(t - i) & rmask], s8);
+    }
+    rev[0] = static_cast<uint8_t>((s8 >> 3) & 1u);
+}
+
+#ifdef ECDISC_PRML_VITERBI_AVX2
+// the 6 bits named by a | 8 b (a = state at u-3, b = state at u-6) as bytes
+// (junk, junk, x[u-8] .. x[u-3]) in address order
+const std::array<uint64_t, 64> tb8_lut6 = [] {
+    std::array<uint64_t, 64> l{};
+    for (unsigned w = 0; w < 64; w++) {
+        const unsigned a = w & 7u, b = w >> 3;
+        const unsigned bits[6] = { (b >> 2) & 1u, (b >> 1) & 1u, b & 1u,
+                                   (a >> 2) & 1u, (a >> 1) & 1u, a & 1u };
+        for (int i = 0; i < 6; i++)
+            l[w] |= static_cast<uint64_t>(bits[i]) << (8 * (i + 2));
+    }
+    return l;
+}();
+
+__attribute__((target("avx2,bmi2"))) tb8_ctx tb8_start(const uint64_t* f8,
+                                                       size_t rmask,
+                                                       uint64_t t,
+                                                       unsigned s8,
+                                                       size_t D,
+                                                       uint8_t* rev,
+                                                       uint64_t* scratch)
+{
+    const size_t J = (D + 3) / 6; // jumps: bits up to x[t - 6J - 2], 6J + 2 >= D
+    const size_t ne = 6 * J;      // maps of the steps t - ne + 1 .. t
+    const size_t rt = static_cast<size_t>(t & rmask);
+    const uint64_t* sc = f8 + rt;
+    if (rt + 1 < ne) { // wraps around the ring: copy in time order
+        const size_t r0 = static_cast<size_t>((t - ne + 1) & rmask);
+        std::memcpy(scratch, f8 + r0, (rmask + 1 - r0) * sizeof(uint64_t));
+        std::memcpy(scratch + (rmask + 1 - r0), f8, (rt + 1) * sizeof(uint64_t));
+        sc = scratch + (ne - 1);
+    }
+    // x[t .. t-2] from the state at t (bytes junk, x[t-2], x[t-1], x[t])
+    const uint32_t b3 = (((s8 >> 5) & 1u) << 8) | (((s8 >> 4) & 1u) << 16) |
+                        (((s8 >> 3) & 1u) << 24);
+    std::memcpy(rev + D - 3, &b3, 4);
+    return { sc, rev + D - 10, s8, J };
+}
+
+// One jump of six steps at u. Byte shuffles compose the predecessor maps of
+// steps u .. u-2 into A: state(u) -> state(u-3), those of u-3 .. u-5 into
+// B, and B after A; byte s of E = A | 8 (B o A) holds the states at u-3 and
+// u-6 reached from s at u. A state holds three levels, so these two name
+// x[u-3 .. u-8]. The chain per jump is a shift and a mask.
+__attribute__((target("avx2,bmi2"))) inline void tb8_jump_step(tb8_ctx& c)
+{
+    auto map = [](const uint64_t* p) {
+        return _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
     };
-    for (size_t i = 0; i < n; i++) {
-        const __m128 yv = _mm_set1_ps(y[i]);
-        const __m128i bm0 = bm(yv, e0l, e0h, k0l, k0h);
-        const __m128i bm1 = bm(yv, e1l, e1h, k1l, k1h);
-        const __m128i c0 = _mm_adds_epi16(_mm_unpacklo_epi16(m, m), bm0);
-        const __m128i c1 = _mm_adds_epi16(_mm_unpackhi_epi16(m, m), bm1);
-        m = _mm_min_epi16(c0, c1);
-        const __m128i lt = _mm_cmpgt_epi16(c0, c1); // c1 < c0
-        dec[c.slot] =
-            static_cast<uint32_t>(_mm_movemask_epi8(_mm_packs_epi16(lt, lt)) & 0xff);
-        if (want_rel) {
-            const __m128i dd =
-                _mm_max_epi16(_mm_subs_epi16(c0, c1), _mm_subs_epi16(c1, c0));
-            const __m128i dl = _mm_srai_epi32(_mm_unpacklo_epi16(dd, dd), 16);
-            const __m128i dh = _mm_srai_epi32(_mm_unpackhi_epi16(dd, dd), 16);
-            _mm_storeu_ps(delta + c.slot * S, _mm_mul_ps(_mm_cvtepi32_ps(dl), invq));
-            _mm_storeu_ps(delta + c.slot * S + 4, _mm_mul_ps(_mm_cvtepi32_ps(dh), invq));
+    const uint64_t* sc = c.sc;
+    const __m128i A =
+        _mm_shuffle_epi8(map(sc - 2), _mm_shuffle_epi8(map(sc - 1), map(sc)));
+    const __m128i B =
+        _mm_shuffle_epi8(map(sc - 5), _mm_shuffle_epi8(map(sc - 4), map(sc - 3)));
+    const __m128i E = _mm_or_si128(A, _mm_slli_epi16(_mm_shuffle_epi8(B, A), 3));
+    const uint64_t v = static_cast<uint64_t>(_mm_cvtsi128_si64(E)) >> c.s8;
+    std::memcpy(c.out, &tb8_lut6[v & 0x3fu], 8);
+    c.s8 = static_cast<unsigned>(v) & 0x38u;
+    c.sc = sc - 6;
+    c.out -= 6;
+    c.left--;
+}
+
+struct bm8_avx2 {
+    // lanes [E0 states 0-3, E1 states 0-3] and [E0 states 4-7, E1 states 4-7]:
+    // the in-lane pack then yields bm0 in the low and bm1 in the high half
+    __m256 ea, eb, ka, kb, qv;
+    __attribute__((target("avx2"))) explicit bm8_avx2(const bm8_tables& t)
+    {
+        ea = _mm256_setr_m128(_mm_load_ps(t.en[0]), _mm_load_ps(t.en[1]));
+        eb = _mm256_setr_m128(_mm_load_ps(t.en[0] + 4), _mm_load_ps(t.en[1] + 4));
+        ka = _mm256_setr_m128(_mm_load_ps(t.cap[0]), _mm_load_ps(t.cap[1]));
+        kb = _mm256_setr_m128(_mm_load_ps(t.cap[0] + 4), _mm_load_ps(t.cap[1] + 4));
+        qv = _mm256_set1_ps(t.q);
+    }
+    __attribute__((target("avx2"))) void
+    operator()(float y, __m128i& bm0, __m128i& bm1) const
+    {
+        const __m256 yv = _mm256_set1_ps(y);
+        const __m256 ta = _mm256_sub_ps(yv, ea), tb = _mm256_sub_ps(yv, eb);
+        const __m256 ba = _mm256_min_ps(_mm256_mul_ps(_mm256_mul_ps(ta, ta), qv), ka);
+        const __m256 bb = _mm256_min_ps(_mm256_mul_ps(_mm256_mul_ps(tb, tb), qv), kb);
+        const __m256i p =
+            _mm256_packs_epi32(_mm256_cvtps_epi32(ba), _mm256_cvtps_epi32(bb));
+        bm0 = _mm256_castsi256_si128(p);
+        bm1 = _mm256_extracti128_si256(p, 1);
+    }
+    __attribute__((target("avx2"))) static __m128i broadcast0(__m128i m)
+    {
+        return _mm_broadcastw_epi16(m);
+    }
+    __attribute__((target("avx2"))) static __m128i pred_map(__m128i lt)
+    {
+        return _mm_or_si128(_mm_and_si128(lt, _mm_set1_epi16(4)),
+                            _mm_setr_epi16(0, 0, 1, 1, 2, 2, 3, 3));
+    }
+    static constexpr bool jumps = true;
+    __attribute__((target("avx2,bmi2"))) static void jump(tb8_ctx& c)
+    {
+        tb8_jump_step(c);
+    }
+    //! the first state of least metric (phminposuw on the metrics made
+    //! unsigned in the same order)
+    __attribute__((target("avx2"))) static unsigned best(__m128i m)
+    {
+        const __m128i u = _mm_xor_si128(m, _mm_set1_epi16(-32768));
+        return (static_cast<unsigned>(_mm_cvtsi128_si32(_mm_minpos_epu16(u))) >> 16) & 7u;
+    }
+};
+
+// Hard traceback six steps per jump. Per jump at u, byte shuffles compose
+// the predecessor maps of steps u .. u-2 into A: state(u) -> state(u-3),
+// those of u-3 .. u-5 into B, and B after A; byte s of E = A | 8 (B o A)
+// holds the states at u-3 and u-6 reached from s at u. A state holds three
+// levels, so these two name x[u-3 .. u-8]. The chain per jump is a shift
+// and a mask.
+struct bm8_avx512 {
+    // lanes [E0 states 0-7, E1 states 0-7]; the saturating narrowing to
+    // 16 bits yields bm0 in the low and bm1 in the high half
+    __m512 e, k, qv;
+    __attribute__((target("avx512f"))) explicit bm8_avx512(const bm8_tables& t)
+    {
+        e = _mm512_loadu_ps(&t.en[0][0]); // en[0], en[1] are contiguous
+        k = _mm512_loadu_ps(&t.cap[0][0]);
+        qv = _mm512_set1_ps(t.q);
+    }
+    __attribute__((target("avx512f,avx2"))) void
+    operator()(float y, __m128i& bm0, __m128i& bm1) const
+    {
+        const __m512 tv = _mm512_sub_ps(_mm512_set1_ps(y), e);
+        const __m512 b = _mm512_min_ps(_mm512_mul_ps(_mm512_mul_ps(tv, tv), qv), k);
+        const __m256i p = _mm512_cvtsepi32_epi16(_mm512_cvtps_epi32(b));
+        bm0 = _mm256_castsi256_si128(p);
+        bm1 = _mm256_extracti128_si256(p, 1);
+    }
+    __attribute__((target("avx2"))) static __m128i broadcast0(__m128i m)
+    {
+        return _mm_broadcastw_epi16(m);
+    }
+    //! (lt & 4) | (s >> 1) in one ternary logic operation
+    __attribute__((target("avx512f,avx512vl"))) static __m128i pred_map(__m128i lt)
+    {
+        return _mm_ternarylogic_epi32(
+            lt, _mm_set1_epi16(4), _mm_setr_epi16(0, 0, 1, 1, 2, 2, 3, 3), 0xea);
+    }
+    static constexpr bool jumps = true;
+    __attribute__((target("avx2,bmi2"))) static void jump(tb8_ctx& c)
+    {
+        tb8_jump_step(c);
+    }
+    //! the first state of least metric (phminposuw on the metrics made
+    //! unsigned in the same order)
+    __attribute__((target("avx2"))) static unsigned best(__m128i m)
+    {
+        const __m128i u = _mm_xor_si128(m, _mm_set1_epi16(-32768));
+        return (static_cast<unsigned>(_mm_cvtsi128_si32(_mm_minpos_epu16(u))) >> 16) & 7u;
+    }
+};
+#endif
+
+// One add-compare-select step of the S = 8 path (metrics m): decisions to
+// *fp; REL: also the margins into the ring delta at slot. NORM: renormalise.
+template <bool REL, bool NORM, class BM>
+inline __attribute__((always_inline)) void acs8_step_bm(const BM&,
+                                                        __m128i bm0,
+                                                        __m128i bm1,
+                                                        __m128i& m,
+                                                        uint64_t* fp,
+                                                        float* delta,
+                                                        size_t& slot,
+                                                        size_t W,
+                                                        __m128 invq)
+{
+    const __m128i c0 = _mm_adds_epi16(_mm_unpacklo_epi16(m, m), bm0);
+    const __m128i c1 = _mm_adds_epi16(_mm_unpackhi_epi16(m, m), bm1);
+    m = _mm_min_epi16(c0, c1);
+    const __m128i lt = _mm_cmpgt_epi16(c0, c1); // c1 < c0
+    // predecessor map s/2 + 4 d (the ACS chain leaves room for these)
+    const __m128i f = BM::pred_map(lt);
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(fp), _mm_packs_epi16(f, f));
+    if (REL) {
+        const __m128i dd = _mm_max_epi16(_mm_subs_epi16(c0, c1), _mm_subs_epi16(c1, c0));
+        const __m128i dl = _mm_srai_epi32(_mm_unpacklo_epi16(dd, dd), 16);
+        const __m128i dh = _mm_srai_epi32(_mm_unpackhi_epi16(dd, dd), 16);
+        _mm_storeu_ps(delta + slot * 8, _mm_mul_ps(_mm_cvtepi32_ps(dl), invq));
+        _mm_storeu_ps(delta + slot * 8 + 4, _mm_mul_ps(_mm_cvtepi32_ps(dh), invq));
+        if (++slot == W)
+            slot = 0;
+    }
+    if (NORM)
+        m = _mm_subs_epi16(m, BM::broadcast0(m));
+}
+
+template <class BM, bool REL, bool NORM>
+inline __attribute__((always_inline)) void acs8_step(const BM& bm,
+                                                     float y,
+                                                     __m128i& m,
+                                                     uint64_t* fp,
+                                                     float* delta,
+                                                     size_t& slot,
+                                                     size_t W,
+                                                     __m128 invq)
+{
+    __m128i bm0, bm1;
+    bm(y, bm0, bm1);
+    acs8_step_bm<REL, NORM>(bm, bm0, bm1, m, fp, delta, slot, W, invq);
+}
+
+// len steps from time t (metrics m, returned). Renormalisation after the
+// steps t with t % P == 0: P = 4 with the margins (their values at
+// saturated, unreachable states depend on it), P = 16 for hard decisions
+// only, and then (in the groups of 4 steps) by subtracting the state 0
+// metric after step t from the branch metrics of step t + 2, off the
+// add-compare-select chain. The metrics of reachable states (spread <=
+// (M + 2) 1023, growth <= 1023 a step) then stay below 5115 + 18 * 1023 +
+// 1023 < 32767, so no sum that can survive saturates, and every decision on
+// a path that can survive is the same as with P = 4 (a removed branch still
+// costs 16383 more than any competitor from a reachable state, and the
+// subtracted offsets are common to all states). Decisions at unreachable
+// states may differ; the hard traceback starts from the best state and
+// never visits them. (FourTapKernelsMatchScalarReference checks this
+// against a plain implementation with P = 4.)
+// TB: one jump of the traceback in progress tb after every 4 steps.
+template <class BM, bool REL, bool TB = false>
+inline __attribute__((always_inline)) __m128i acs8_loop(const BM& bm,
+                                                        const float* y,
+                                                        size_t len,
+                                                        __m128i m,
+                                                        uint64_t t,
+                                                        uint64_t* f8,
+                                                        size_t rmask,
+                                                        float* delta,
+                                                        size_t slot,
+                                                        size_t W,
+                                                        __m128 invq,
+                                                        tb8_ctx* tb = nullptr)
+{
+    constexpr unsigned P = REL ? 4 : 16;
+    while (len > 0) {
+        // the steps up to the end of the decision ring
+        const size_t r = static_cast<size_t>(t & rmask);
+        const size_t n = std::min(len, rmask + 1 - r);
+        uint64_t* const fp = f8 + r;
+        size_t i = 0;
+        for (; i < n && (t & 3u) != 0; i++, t++)
+            acs8_step<BM, REL, false>(bm, y[i], m, fp + i, delta, slot, W, invq);
+        for (; i + 4 <= n; i += 4, t += 4) {
+            // the branch metrics of the 4 steps first: they do not wait for
+            // the metric chain
+            __m128i b[4][2];
+            for (int k = 0; k < 4; k++)
+                bm(y[i + k], b[k][0], b[k][1]);
+            if (!REL && (t & (P - 1)) == 0) {
+                // hard decisions: the metrics after step t less their state
+                // 0 value enter step t + 2 through its branch metrics, off
+                // the add-compare-select chain (the same common offset; the
+                // bound above still holds with 18 steps of growth)
+                acs8_step_bm<REL, false>(
+                    bm, b[0][0], b[0][1], m, fp + i, delta, slot, W, invq);
+                const __m128i ref = BM::broadcast0(m);
+                b[2][0] = _mm_sub_epi16(b[2][0], ref);
+                b[2][1] = _mm_sub_epi16(b[2][1], ref);
+            } else if ((t & (P - 1)) == 0) {
+                acs8_step_bm<REL, true>(
+                    bm, b[0][0], b[0][1], m, fp + i, delta, slot, W, invq);
+            } else {
+                acs8_step_bm<REL, false>(
+                    bm, b[0][0], b[0][1], m, fp + i, delta, slot, W, invq);
+            }
+            acs8_step_bm<REL, false>(
+                bm, b[1][0], b[1][1], m, fp + i + 1, delta, slot, W, invq);
+            acs8_step_bm<REL, false>(
+                bm, b[2][0], b[2][1], m, fp + i + 2, delta, slot, W, invq);
+            acs8_step_bm<REL, false>(
+                bm, b[3][0], b[3][1], m, fp + i + 3, delta, slot, W, invq);
+            if constexpr (TB)
+                if (tb->left)
+                    BM::jump(*tb);
         }
-        if ((c.t & 3u) == 0) {
-            const __m128i ref = _mm_shuffle_epi32(_mm_shufflelo_epi16(m, 0), 0);
-            m = _mm_subs_epi16(m, ref);
+        for (; i < n; i++, t++) {
+            if ((t & (P - 1)) == 0)
+                acs8_step<BM, REL, true>(bm, y[i], m, fp + i, delta, slot, W, invq);
+            else
+                acs8_step<BM, REL, false>(bm, y[i], m, fp + i, delta, slot, W, invq);
         }
-        c.step(i, x, reliability, [&](uint64_t t, size_t slot) {
-            alignas(16) int16_t mm[S];
-            _mm_store_si128(reinterpret_cast<__m128i*>(mm), m);
-            for (int st = 0; st < S; st++)
-                d_metric[st] = mm[st];
+        y += n;
+        len -= n;
+    }
+    return m;
+}
+
+bm8_tables make_bm8_tables(const std::vector<float>& exp, float q)
+{
+    bm8_tables t;
+    for (int b = 0; b < 2; b++)
+        for (int st = 0; st < 8; st++) {
+            t.en[b][st] = exp[(2 * b + (st & 1)) * 4 + (st >> 1)];
+            t.cap[b][st] =
+                t.en[b][st] == prml_viterbi::forbidden_level ? 16383.0f : 1023.0f;
+        }
+    t.q = q;
+    return t;
+}
+
+} // namespace
+
+unsigned prml_viterbi::best_state8() const
+{
+    unsigned best = 0;
+    for (unsigned s = 1; s < 8; s++)
+        if (d_m16[s] < d_m16[best])
+            best = s;
+    return best;
+}
+
+void prml_viterbi::traceback8_hard(tb8_fn fn)
+{
+    fn(d_f8.data(),
+       d_rmask,
+       d_t,
+       8 * best_state8(),
+       d_delay,
+       d_pend_x.data() + pend_pad,
+       d_tbs.data());
+    d_pend_rel_stale = true;
+}
+
+// The driver: runs the add-compare-select in stretches between tracebacks
+// (every K steps once t >= D) and copies the pending decisions out in blocks.
+template <class BM>
+inline __attribute__((always_inline)) void prml_viterbi::run8(
+    const BM& bm, const float* y, size_t n, uint8_t* x, float* reliability)
+{
+    const bool want_rel = reliability != nullptr;
+    if (want_rel && d_pend_rel_stale) { // bits decided without margins
+        std::fill(d_pend_rel.begin(), d_pend_rel.end(), d_rel_max);
+        d_pend_rel_stale = false;
+    }
+    const __m128 invq = _mm_set1_ps(1.0f / d_q);
+    __m128i m = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d_m16));
+    uint64_t t = d_t;
+    size_t slot = d_slot, jk = d_jk;
+    const size_t D = d_delay, K = d_K, W = d_W, rmask = d_rmask;
+    uint64_t* const f8 = d_f8.data();
+    float* const delta = d_delta.data();
+    const uint8_t* const px = d_pend_x.data() + pend_pad;
+    const float* const prel = d_pend_rel.data();
+    // (a macro, not a lambda: a lambda would not inherit the target ISA of
+    // run8_avx2, and the branch metric kernel would not be inlined)
+#define ECDISC_ACS8(i, len)                                                              \
+    m = want_rel                                                                         \
+            ? acs8_loop<BM, true>(bm, y + i, len, m, t, f8, rmask, delta, slot, W, invq) \
+            : acs8_loop<BM, false>(                                                      \
+                  bm, y + i, len, m, t, f8, rmask, delta, slot, W, invq)
+    size_t i = 0;
+    while (i < n) {
+        // steps before the next traceback
+        size_t len = t < D ? static_cast<size_t>(D - t) : (jk == 0 ? 0 : K - jk);
+        len = std::min(len, n - i);
+        if (len > 0) {
+            ECDISC_ACS8(i, len);
+            if (t < D) { // all of [t, t + len) is before the first decision
+                std::memset(x + i, 0, len);
+                if (want_rel)
+                    std::fill(reliability + i, reliability + i + len, 0.0f);
+            } else {
+                std::memcpy(x + i, px + jk, len);
+                if (want_rel)
+                    std::memcpy(reliability + i, prel + jk, len * sizeof(float));
+                jk += len;
+                if (jk == K)
+                    jk = 0;
+            }
+        } else {
+            // t >= D, jk == 0: the step whose add-compare-select is followed
+            // by a traceback
+            len = 1;
+            ECDISC_ACS8(i, 1);
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(d_m16), m);
             d_t = t;
             d_slot = slot;
-            traceback(want_rel);
-        });
+            if (want_rel) {
+                for (int st = 0; st < 8; st++)
+                    d_metric[st] = d_m16[st];
+                traceback(true);
+                d_pend_rel_stale = false;
+            } else if constexpr (!BM::jumps) {
+                traceback8_hard(tb8_single);
+            } else {
+#ifdef ECDISC_PRML_VITERBI_AVX2
+                // the traceback runs during the next (up to) K - 1 steps,
+                // whose decisions go to ring slots it does not read
+                // (R >= D + K + 16); their outputs are written after it
+                const unsigned best = BM::best(m);
+                tb8_ctx tc = tb8_start(d_f8.data(),
+                                       rmask,
+                                       t,
+                                       8 * best,
+                                       D,
+                                       d_pend_x.data() + pend_pad,
+                                       d_tbs.data());
+                d_pend_rel_stale = true;
+                const size_t seg = std::min(K - 1, n - i - 1);
+                if (seg > 0)
+                    m = acs8_loop<BM, false, true>(bm,
+                                                   y + i + 1,
+                                                   seg,
+                                                   m,
+                                                   t + 1,
+                                                   f8,
+                                                   rmask,
+                                                   delta,
+                                                   slot,
+                                                   W,
+                                                   invq,
+                                                   &tc);
+                while (tc.left)
+                    BM::jump(tc);
+                std::memcpy(x + i, px, 1 + seg);
+                len = 1 + seg;
+                jk = len == K ? 0 : len;
+                i += len;
+                t += len;
+                slot = (slot + len) % W;
+                continue;
+#endif
+            }
+            x[i] = px[0];
+            if (want_rel)
+                reliability[i] = prel[0];
+            jk = K == 1 ? 0 : 1;
+        }
+        i += len;
+        t += len;
+        slot += len;
+        if (slot >= W)
+            slot -= W;
     }
-    c.store(*this);
+#undef ECDISC_ACS8
+    d_t = t;
+    d_slot = slot;
+    d_jk = jk;
     _mm_storeu_si128(reinterpret_cast<__m128i*>(d_m16), m);
 }
+
+void prml_viterbi::run8_sse2(const float* y, size_t n, uint8_t* x, float* reliability)
+{
+    const bm8_sse2 bm(make_bm8_tables(d_exp, d_q));
+    run8(bm, y, n, x, reliability);
+}
+
+#ifdef ECDISC_PRML_VITERBI_AVX2
+__attribute__((target("avx2,bmi2"))) void
+prml_viterbi::run8_avx2(const float* y, size_t n, uint8_t* x, float* reliability)
+{
+    const bm8_avx2 bm(make_bm8_tables(d_exp, d_q));
+    run8(bm, y, n, x, reliability);
+}
+
+__attribute__((target("avx512f,avx512vl,avx2,bmi2"))) void
+prml_viterbi::run8_avx512(const float* y, size_t n, uint8_t* x, float* reliability)
+{
+    const bm8_avx512 bm(make_bm8_tables(d_exp, d_q));
+    run8(bm, y, n, x, reliability);
+}
+#endif
 #endif
 
 void prml_viterbi::process(const float* y, size_t n, uint8_t* x, float* reliability)
@@ -386,8 +937,15 @@ void prml_viterbi::process(const float* y, size_t n, uint8_t* x, float* reliabil
         run<4>(y, n, x, reliability);
         break;
     case 8:
-#ifdef __SSE2__
-        run8_i16(y, n, x, reliability);
+#if defined(ECDISC_PRML_VITERBI_AVX2)
+        if (d_simd == simd::avx512)
+            run8_avx512(y, n, x, reliability);
+        else if (d_simd == simd::avx2)
+            run8_avx2(y, n, x, reliability);
+        else
+            run8_sse2(y, n, x, reliability);
+#elif defined(__SSE2__)
+        run8_sse2(y, n, x, reliability);
 #else
         run<8>(y, n, x, reliability);
 #endif

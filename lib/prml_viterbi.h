@@ -49,6 +49,20 @@ namespace ecdisc {
  *  16383): same bit error rate as
  *  float in the tests, ~2x faster. S = 16, 32 use 4-float vectors, S = 4
  *  scalar float. Metrics are renormalised to state 0 (always reachable).
+ *  S = 8 kernels (x86; chosen at run time, the build stays baseline
+ *  x86-64): SSE2, AVX2 and AVX-512 compute the branch metrics with the same
+ *  float operations in the same order, 4, 8 or 16 lanes wide, and share the
+ *  16-bit add-compare-select: identical decisions and margins. The
+ *  decisions of a step are kept as its predecessor map (byte s = the state
+ *  the survivor into s comes from), so a traceback step is a shift and a
+ *  mask of a 64-bit word; with AVX2 byte shuffles compose maps into jumps
+ *  of 6 steps (the states at 3 and 6 steps back name all 6 levels jumped
+ *  over), and the hard traceback runs interleaved with the next K - 1
+ *  add-compare-select steps (whose 2-cycle-per-operation chain leaves the
+ *  vector units idle much of the time). Without the reliability output the
+ *  metrics are renormalised every 16 steps instead of 4, off the chain:
+ *  reachable metrics stay far from saturation either way, so no decision
+ *  on a path that can survive changes (see prml_viterbi.cc).
  *
  *  Reliability (optional second output): a SOVA-like margin with a bounded
  *  update window U = min(16 + 2L, D - K + 1). For every add-compare-select
@@ -93,6 +107,16 @@ public:
     //! samples processed since construction / reset()
     uint64_t samples() const { return d_t; }
 
+    /*! Kernels of the S = 8 path on x86, chosen at run time (the build
+     *  stays baseline x86-64): SSE2, AVX2 (+BMI2), AVX-512F (+VL, AVX2, BMI2).
+     *  Elsewhere, and for S != 8, always baseline. */
+    enum class simd { baseline = 0, avx2 = 1, avx512 = 2 };
+    /*! Use the best kernel up to max that the CPU has (the default after
+     *  construction is the best; lower ones are for tests and benchmarks);
+     *  returns the one now used. Decisions do not depend on it. */
+    simd use_simd(simd max);
+    simd active_simd() const { return d_simd; }
+
     //! expected level of a removed branch: its squared distance (~1e30)
     //! keeps it out of every survivor (inputs must stay far below 1e14)
     static constexpr float forbidden_level = 1e15f;
@@ -100,9 +124,34 @@ public:
 private:
     template <int S>
     void run(const float* y, size_t n, uint8_t* x, float* reliability);
-    //! S = 8 fast path (SSE2): 16-bit metrics, see prml_viterbi.cc
-    void run8_i16(const float* y, size_t n, uint8_t* x, float* reliability);
+#if defined(__SSE2__)
+    //! S = 8 fast path (SSE2, AVX2, AVX-512): 16-bit metrics, see prml_viterbi.cc;
+    //! BM: the branch metric kernel of the instruction set
+    template <class BM>
+    void run8(const BM& bm, const float* y, size_t n, uint8_t* x, float* reliability);
+    void run8_sse2(const float* y, size_t n, uint8_t* x, float* reliability);
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#define ECDISC_PRML_VITERBI_AVX2 1
+    __attribute__((target("avx2,bmi2"))) void
+    run8_avx2(const float* y, size_t n, uint8_t* x, float* reliability);
+    __attribute__((target("avx512f,avx512vl,avx2,bmi2"))) void
+    run8_avx512(const float* y, size_t n, uint8_t* x, float* reliability);
+#endif
+    //! hard traceback of the S = 8 path: rev[D - i] = x[t - i], i = 0..D
+    using tb8_fn = void (*)(const uint64_t* f8,
+                            size_t rmask,
+                            uint64_t t,
+                            unsigned s8,
+                            size_t D,
+                            uint8_t* rev,
+                            uint64_t* scratch);
+    void traceback8_hard(tb8_fn fn);
+    //! S = 8: the first state of least metric (d_m16)
+    unsigned best_state8() const;
+#endif
     void traceback(bool want_rel);
+    //! S = 8 (x86): decisions are the byte ring d_f8, not d_dec
+    bool f8_decisions() const;
 
     /*! The per-sample bookkeeping both ACS loops share, held in locals (the
      *  uint8_t output may alias any member): after the add-compare-select of
@@ -122,7 +171,7 @@ private:
               W(v.d_W),
               K(v.d_K),
               D(v.d_delay),
-              pend_x(v.d_pend_x.data()),
+              pend_x(v.d_pend_x.data() + pend_pad),
               pend_rel(v.d_pend_rel.data())
         {
         }
@@ -168,10 +217,20 @@ private:
     int16_t d_m16[8] = {};       // S = 8 fast path: 16-bit metrics
     float d_q = 16.0f;           // S = 8 fast path: branch metric quantisation
     std::vector<uint32_t> d_dec; // ring of W steps: bit s = decision of state s
+    // S = 8 (x86) instead: ring of R = 2^k >= D + K + 16 steps (index
+    // t & d_rmask), byte s = the predecessor of state s
+    std::vector<uint64_t> d_f8;
+    size_t d_rmask = 0;
+    simd d_simd = simd::baseline;
+    std::vector<uint64_t> d_tbs; // hard traceback scratch (D + 16 steps)
     std::vector<float> d_delta;  // ring of W steps x S margins
     std::vector<uint8_t> d_path; // traceback scratch: state at t - i
+    // decided bits x[t - D + m] at pend_pad + m, m < K (traceback scratch
+    // from 0 to pend_pad + D + 7)
+    static constexpr size_t pend_pad = 8;
     std::vector<uint8_t> d_pend_x;
     std::vector<float> d_pend_rel;
+    bool d_pend_rel_stale = false; // S = 8: pending bits decided without margins
     uint64_t d_t = 0;  // samples processed
     size_t d_slot = 0; // ring slot of time d_t (d_t % W)
     size_t d_jk = 0;   // (d_t - D) % K once d_t >= D

@@ -14,10 +14,21 @@
  * source -> blocks::copy -> null sink) runs at ~330 M items/s, and the
  * peer at ~25 M/s: the flowgraph ratio is capped near 13x whatever the
  * kernel speed.
- * viterbi_pr1221_kernel: the kernel alone, without and with the reliability.
+ * viterbi_pr1221_kernel: the kernels alone, no scheduler. The flowgraph row
+ * above is capped by the scheduler and harness (see above), so it cannot
+ * show how the detectors themselves compare; this row calls our
+ * prml_viterbi::process() and, in the same run, the very same gr-trellis
+ * viterbi_combined_fb block as the flowgraph row (same fsm, table, K = 1024,
+ * D = 1, unknown start/end states) through its public general_work() on the
+ * same 2^20 noisy samples, one call per iteration (forecast: 1 sample per
+ * output bit; output_multiple K, NBITS is a multiple of K). Both are timed
+ * in CPU time. ours runs the best kernel this CPU has (AVX-512, AVX2 or
+ * SSE2, chosen at run time); ours_sse2 / ours_avx2 force the lower ones
+ * (same decisions), with_reliability times our SOVA output (no peer).
  */
 #include "bench_util.h"
 #include "prml_viterbi.h"
+#include <gnuradio/block_detail.h>
 #include <gnuradio/ecdisc/prml_viterbi.h>
 #include <gnuradio/trellis/fsm.h>
 #include <gnuradio/trellis/viterbi_combined.h>
@@ -51,9 +62,15 @@ const std::vector<float>& pr_signal()
     return v;
 }
 
-void vit_kernel(benchmark::State& state, bool with_rel)
+void vit_kernel(benchmark::State& state,
+                bool with_rel,
+                ecdisc::prml_viterbi::simd simd = ecdisc::prml_viterbi::simd::avx512)
 {
     ecdisc::prml_viterbi v(PR1221);
+    if (v.use_simd(simd) != simd && simd != ecdisc::prml_viterbi::simd::avx512) {
+        state.SkipWithError("kernel not available on this CPU");
+        return;
+    }
     std::vector<uint8_t> out(NBITS);
     std::vector<float> rel(NBITS);
     for (auto _ : state) {
@@ -64,7 +81,23 @@ void vit_kernel(benchmark::State& state, bool with_rel)
 }
 void vit_kernel_hard(benchmark::State& state) { vit_kernel(state, false); }
 void vit_kernel_rel(benchmark::State& state) { vit_kernel(state, true); }
-BENCHMARK(vit_kernel_hard)->Name("viterbi_pr1221_kernel/ours")->Unit(benchmark::kMillisecond);
+void vit_kernel_sse2(benchmark::State& state)
+{
+    vit_kernel(state, false, ecdisc::prml_viterbi::simd::baseline);
+}
+void vit_kernel_avx2(benchmark::State& state)
+{
+    vit_kernel(state, false, ecdisc::prml_viterbi::simd::avx2);
+}
+BENCHMARK(vit_kernel_hard)
+    ->Name("viterbi_pr1221_kernel/ours")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(vit_kernel_sse2)
+    ->Name("viterbi_pr1221_kernel/ours_sse2")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(vit_kernel_avx2)
+    ->Name("viterbi_pr1221_kernel/ours_avx2")
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(vit_kernel_rel)
     ->Name("viterbi_pr1221_kernel/with_reliability")
     ->Unit(benchmark::kMillisecond);
@@ -118,5 +151,42 @@ void vit_peer(benchmark::State& state)
 }
 ECDISC_FLOWGRAPH_BENCHMARK(vit_ours, "viterbi_pr1221", "ours");
 ECDISC_FLOWGRAPH_BENCHMARK(vit_peer, "viterbi_pr1221", "gnuradio");
+
+//! the peer of viterbi_pr1221_kernel/ours: viterbi_combined_fb::general_work
+//! called directly, as the scheduler would, but with no scheduler around it
+void vit_kernel_peer(benchmark::State& state)
+{
+    constexpr int K = 1024;
+    static_assert(NBITS % K == 0, "whole trellis blocks only");
+    auto blk = gr::trellis::viterbi_combined_fb::make(
+        pr1221_fsm(), K, -1, -1, 1, pr1221_table(), gr::digital::TRELLIS_EUCLIDEAN);
+    // general_work() ends with consume_each(), which goes to the block's
+    // detail; a detail without buffers makes that a no-op (we pass the
+    // buffers ourselves)
+    blk->set_detail(gr::make_block_detail(0, 0));
+    const int nout = static_cast<int>(NBITS);
+    gr_vector_int need(1);
+    blk->forecast(nout, need);
+    if (need[0] != nout || nout % blk->output_multiple() != 0) {
+        state.SkipWithError("unexpected forecast / output multiple");
+        return;
+    }
+    std::vector<uint8_t> out(NBITS);
+    for (auto _ : state) {
+        gr_vector_int nin{ need[0] };
+        gr_vector_const_void_star in{ pr_signal().data() };
+        gr_vector_void_star outv{ out.data() };
+        const int r = blk->general_work(nout, nin, in, outv);
+        benchmark::DoNotOptimize(out.data());
+        if (r != nout) {
+            state.SkipWithError("general_work returned fewer items");
+            return;
+        }
+    }
+    state.SetItemsProcessed(state.iterations() * NBITS);
+}
+BENCHMARK(vit_kernel_peer)
+    ->Name("viterbi_pr1221_kernel/gnuradio")
+    ->Unit(benchmark::kMillisecond);
 
 } // namespace

@@ -8,7 +8,10 @@
 #include "prml_viterbi.h"
 #include "test_util.h"
 #include <gtest/gtest.h>
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <limits>
 #include <cstdio>
 #include <random>
 #include <vector>
@@ -123,7 +126,8 @@ INSTANTIATE_TEST_SUITE_P(AllStateCounts,
                                            std::vector<double>{ 1, 2, 2, 1 },
                                            std::vector<double>{ 20, 10, 40, 30 },
                                            std::vector<double>{ 1, 2, 2, 2, 1 },
-                                           std::vector<double>{ 0.3, 0.8, 1.0, 0.8, 0.5, 0.2 }));
+                                           std::vector<double>{
+                                               0.3, 0.8, 1.0, 0.8, 0.5, 0.2 }));
 
 TEST_P(PrmlViterbiTargets, ChunkedEqualsOneShot)
 {
@@ -172,12 +176,12 @@ TEST_P(PrmlViterbiTargets, ChunkedEqualsOneShot)
  * that are possible at least once in the test data under d = 1 (an event is
  * possible at position n when a' agrees with a outside e, a[n+i] = sign(e[i])
  * where e[i] != 0, and a' still has no run of length 1). Estimate:
- *   BER ~ (1/N) sum_n sum_{e possible at n, d2(e) <= 2 d2min} w(e) Q(sqrt(d2(e)) / (2 sigma))
- * with w(e) the number of bits the event flips; K = (1/N) sum_n sum_{e at
- * d2min possible at n} w(e) is the multiplicity of the dominant events.
- * For PR(1,2,2,1) the constraint removes the (+1,-1) and (+1,-1,+1) events
- * of the unconstrained trellis (d2 = 16, 24); d2min = 40 (a single shifted
- * transition: one level flip, K ~ 0.4 per bit for runs 2..8).
+ *   BER ~ (1/N) sum_n sum_{e possible at n, d2(e) <= 2 d2min} w(e) Q(sqrt(d2(e)) / (2
+ * sigma)) with w(e) the number of bits the event flips; K = (1/N) sum_n sum_{e at d2min
+ * possible at n} w(e) is the multiplicity of the dominant events. For PR(1,2,2,1) the
+ * constraint removes the (+1,-1) and (+1,-1,+1) events of the unconstrained trellis (d2 =
+ * 16, 24); d2min = 40 (a single shifted transition: one level flip, K ~ 0.4 per bit for
+ * runs 2..8).
  */
 struct event {
     std::vector<int> e;
@@ -276,10 +280,11 @@ TEST(PrmlViterbi, BitErrorRateMatchesUnionBound)
     for (size_t k = 0; k < near.size(); k++)
         if (near[k].d2 <= d2min + 1e-9)
             K += count[k] / N;
-    std::printf("d2min = %.1f, K = %.4f bit errors per bit position, %zu events <= 2 d2min\n",
-                d2min,
-                K,
-                near.size());
+    std::printf(
+        "d2min = %.1f, K = %.4f bit errors per bit position, %zu events <= 2 d2min\n",
+        d2min,
+        K,
+        near.size());
 
     for (double arg : { 2.6, 3.0, 3.4 }) { // dmin / (2 sigma)
         const double sigma = std::sqrt(d2min) / (2.0 * arg);
@@ -294,14 +299,15 @@ TEST(PrmlViterbi, BitErrorRateMatchesUnionBound)
         const size_t errors = count_errors(out, x, v.latency(), 100, &compared);
         const double ber = static_cast<double>(errors) / compared;
         const double snr_db = 10.0 * std::log10(10.0 / (sigma * sigma));
-        std::printf("sigma = %.4f (SNR %.2f dB: sum h^2 / sigma^2): BER %.3e (%zu errors), "
-                    "union bound %.3e, K Q(dmin/2sigma) %.3e\n",
-                    sigma,
-                    snr_db,
-                    ber,
-                    errors,
-                    est,
-                    K * qfunc(arg));
+        std::printf(
+            "sigma = %.4f (SNR %.2f dB: sum h^2 / sigma^2): BER %.3e (%zu errors), "
+            "union bound %.3e, K Q(dmin/2sigma) %.3e\n",
+            sigma,
+            snr_db,
+            ber,
+            errors,
+            est,
+            K * qfunc(arg));
         EXPECT_GT(ber, est / 2.0) << "sigma " << sigma;
         EXPECT_LT(ber, est * 2.0) << "sigma " << sigma;
         if (arg == 2.6) {
@@ -354,6 +360,182 @@ TEST(PrmlViterbi, ReliabilityLowAtErrors)
                 100.0 * err_below / n_err);
     EXPECT_LT(mean_err, 0.25 * mean_ok);
     EXPECT_GT(err_below, n_err * 8 / 10);
+}
+
+/*
+ * The S = 8 kernels (SSE2, AVX2, AVX-512: whichever this CPU has) against a
+ * plain scalar reference of the algorithm the header documents: 16-bit
+ * saturating metrics, branch metric round(min(q (y - E)^2, cap)) in float
+ * (q = 160 / (scale^2 sum h^2), cap 1023, removed branches 16383),
+ * renormalisation to state 0 after every step t % 4 == 0, survivor of s =
+ * 2p + x from p + 4 when strictly cheaper, traceback from the first best
+ * state every K = D - D/4 steps once t >= D. Hard decisions must agree bit
+ * for bit, whatever the kernel and the chunking.
+ */
+std::vector<uint8_t> reference_pr4(const std::vector<double>& h,
+                                   size_t D,
+                                   double scale,
+                                   const std::vector<float>& y)
+{
+    double energy = 0.0;
+    for (double v : h)
+        energy += v * v;
+    const float q = static_cast<float>(160.0 / (scale * scale * energy));
+    // E[b][s]: the branch into s = x[n] + 2 x[n-1] + 4 x[n-2] from the state
+    // whose oldest level is b = x[n-3]; removed when x[n-2..n] = 010 or 101
+    float E[2][8], cap[2][8];
+    for (int b = 0; b < 2; b++)
+        for (int s = 0; s < 8; s++) {
+            const int lv[4] = { s & 1, (s >> 1) & 1, (s >> 2) & 1, b };
+            double e = 0.0;
+            for (int i = 0; i < 4; i++)
+                e += h[i] * (lv[i] ? 1.0 : -1.0);
+            const bool removed = lv[1] != lv[2] && lv[0] != lv[1];
+            E[b][s] =
+                removed ? prml_viterbi::forbidden_level : static_cast<float>(scale * e);
+            cap[b][s] = removed ? 16383.0f : 1023.0f;
+        }
+    auto sat = [](int v) { return std::min(32767, std::max(-32768, v)); };
+    const size_t K = std::max<size_t>(1, D - D / 4);
+    std::vector<int> m(8, 0), nm(8);
+    std::vector<std::array<uint8_t, 8>> dec(y.size());
+    std::vector<uint8_t> out(y.size(), 0), decided(y.size(), 0);
+    for (size_t t = 0; t < y.size(); t++) {
+        for (int s = 0; s < 8; s++) {
+            int c[2];
+            for (int b = 0; b < 2; b++) {
+                const float d = y[t] - E[b][s];
+                float v = d * d;
+                v = v * q;
+                v = std::min(v, cap[b][s]);
+                c[b] = sat(m[(s >> 1) + 4 * b] + static_cast<int>(std::nearbyint(v)));
+            }
+            dec[t][s] = c[1] < c[0];
+            nm[s] = std::min(c[0], c[1]);
+        }
+        if (t % 4 == 0)
+            for (int s = 7; s >= 0; s--)
+                nm[s] = sat(nm[s] - nm[0]);
+        m = nm;
+        if (t >= D && (t - D) % K == 0) {
+            int best = 0;
+            for (int s = 1; s < 8; s++)
+                if (m[s] < m[best])
+                    best = s;
+            unsigned st = static_cast<unsigned>(best);
+            for (size_t i = 0; i <= D; i++) { // state at t - i
+                const size_t j = t - i;
+                if (j <= t - D + K - 1)
+                    decided[j] = st & 1u;
+                st = (st >> 1) | (static_cast<unsigned>(dec[j][st]) << 2);
+            }
+        }
+        if (t >= D)
+            out[t] = decided[t - D];
+    }
+    return out;
+}
+
+std::vector<prml_viterbi::simd> simd_levels()
+{
+    std::vector<prml_viterbi::simd> v;
+    for (auto l : { prml_viterbi::simd::baseline,
+                    prml_viterbi::simd::avx2,
+                    prml_viterbi::simd::avx512 }) {
+        prml_viterbi probe;
+        if (probe.use_simd(l) == l)
+            v.push_back(l);
+    }
+    return v;
+}
+
+TEST(PrmlViterbi, FourTapKernelsMatchScalarReference)
+{
+    struct cfg {
+        std::vector<double> h;
+        int D;
+        double scale, sigma;
+    };
+    const std::vector<cfg> cfgs = {
+        { { 1, 2, 2, 1 }, 0, 1.0, 0.8 },   // the benchmark case
+        { { 1, 2, 2, 1 }, 0, 1.0, 1.6 },   // many errors, metrics near the caps
+        { { 1, 2, 2, 1 }, 9, 1.0, 0.6 },   // K = 7: traceback every 7 steps
+        { { 1, 2, 2, 1 }, 301, 0.37, 0.3 }, // scale, long delay (K % 6 != 0)
+        { { 0.2, 1.0, 0.7, -0.3 }, 50, 3.0, 0.9 },
+    };
+    const auto levels = simd_levels();
+    ASSERT_GE(levels.size(), 1u);
+    for (const auto& c : cfgs) {
+        const auto x = run_levels(40000, 17);
+        auto y = pr_signal(x, c.h, c.sigma * c.scale, 5, c.scale);
+        y[500] = 1e6f; // outliers: branch metrics at their caps
+        y[900] = -1e6f;
+        y[1300] = std::numeric_limits<float>::infinity();
+        const size_t D = c.D ? static_cast<size_t>(c.D) : 32 * c.h.size();
+        const auto ref = reference_pr4(c.h, D, c.scale, y);
+        for (auto l : levels) {
+            prml_viterbi v(c.h, c.D, c.scale);
+            ASSERT_EQ(v.use_simd(l), l);
+            ASSERT_EQ(v.latency(), D);
+            std::vector<uint8_t> one(y.size()), chunked(y.size());
+            v.process(y.data(), y.size(), one.data());
+            EXPECT_EQ(one, ref) << "simd " << static_cast<int>(l) << " D " << D;
+            // random chunks, hard only and with the reliability
+            prml_viterbi w(c.h, c.D, c.scale);
+            w.use_simd(l);
+            std::vector<float> rel(y.size());
+            std::mt19937 rng(9);
+            for (size_t pos = 0; pos < y.size();) {
+                const size_t n = std::min<size_t>(rng() % 300, y.size() - pos);
+                w.process(y.data() + pos, n, chunked.data() + pos, rel.data() + pos);
+                pos += n;
+            }
+            EXPECT_EQ(chunked, ref) << "simd " << static_cast<int>(l) << " D " << D;
+        }
+    }
+}
+
+// the margins too are the same whichever kernel runs
+TEST(PrmlViterbi, FourTapKernelsAgreeOnReliability)
+{
+    const std::vector<double> h{ 1, 2, 2, 1 };
+    const auto x = run_levels(30000, 23);
+    const auto y = pr_signal(x, h, 1.0, 6);
+    const auto levels = simd_levels();
+    std::vector<uint8_t> x0(y.size()), xl(y.size());
+    std::vector<float> r0(y.size()), rl(y.size());
+    prml_viterbi v0(h, 64);
+    v0.use_simd(prml_viterbi::simd::baseline);
+    v0.process(y.data(), y.size(), x0.data(), r0.data());
+    for (auto l : levels) {
+        prml_viterbi v(h, 64);
+        v.use_simd(l);
+        for (size_t pos = 0; pos < y.size(); pos += 1000)
+            v.process(y.data() + pos, 1000, xl.data() + pos, rl.data() + pos);
+        EXPECT_EQ(xl, x0) << static_cast<int>(l);
+        EXPECT_EQ(rl, r0) << static_cast<int>(l);
+    }
+}
+
+// a noise-free PR(1,2,2,1) signal decodes exactly in every kernel and for
+// any chunking (chunks of 1 .. 4 D samples, also across the ring wrap)
+TEST(PrmlViterbi, FourTapKernelsNoiseFreeAnyChunks)
+{
+    const std::vector<double> h{ 1, 2, 2, 1 };
+    const auto x = run_levels(20000, 29);
+    const auto y = pr_signal(x, h);
+    for (auto l : simd_levels())
+        for (size_t chunk :
+             { size_t(1), size_t(5), size_t(96), size_t(97), size_t(512) }) {
+            prml_viterbi v(h);
+            v.use_simd(l);
+            std::vector<uint8_t> out(y.size());
+            for (size_t pos = 0; pos < y.size(); pos += chunk)
+                v.process(
+                    y.data() + pos, std::min(chunk, y.size() - pos), out.data() + pos);
+            EXPECT_EQ(count_errors(out, x, v.latency(), 0), 0u)
+                << "simd " << static_cast<int>(l) << " chunk " << chunk;
+        }
 }
 
 TEST(PrmlViterbi, RejectsBadParameters)
