@@ -9,11 +9,13 @@
  */
 #include "medium.h"
 #include "medium_config.h"
+#include "test_util.h"
 #include <gtest/gtest.h>
 #include <unistd.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -338,23 +340,14 @@ TEST(MediumBand, ProcessIsChunkInvariantWithRows)
         p0[i] = i < 2048 ? 3.0f : 0.5f;
         p1[i] = i < 2048 && (i / 37) % 3 == 0 ? 6.0f : 0.5f;
     }
-    auto run_split = [&](bool split) {
-        medium m(c, 4, 512, { 1, 0 }, { 1.5, 0.0, 0.0, 0.0 }, 3);
-        m.set_track_offset(1, 2);
-        std::vector<float> s0(n), s1(n);
-        uint64_t r = 1;
-        for (size_t i = 0; i < n;) {
-            r = r * 6364136223846793005ull + 1442695040888963407ull;
-            const size_t k = split ? std::min<size_t>(n - i, 1 + (r >> 33) % 500) : n - i;
-            const float* in[2] = { p0.data() + i, p1.data() + i };
-            float* out[2] = { s0.data() + i, s1.data() + i };
-            m.process(in, out, k);
-            i += k;
-        }
-        s0.insert(s0.end(), s1.begin(), s1.end());
-        return s0;
+    auto make = [&] {
+        auto m = std::make_unique<medium>(
+            c, 4, 512, std::vector<int>{ 1, 0 }, std::vector<double>{ 1.5, 0.0, 0.0, 0.0 }, 3);
+        m->set_track_offset(1, 2);
+        return m;
     };
-    EXPECT_EQ(run_split(false), run_split(true));
+    EXPECT_EQ(ecdisc_test::run_two_beams(make, p0, p1, false),
+              ecdisc_test::run_two_beams(make, p0, p1, true));
 }
 
 TEST(MediumBand, ImageRoundTripWithRows)
