@@ -148,7 +148,9 @@ inline unsigned f8_pred(uint64_t L, unsigned s8)
 
 prml_viterbi::prml_viterbi(const std::vector<double>& target,
                            int decision_delay,
-                           double scale)
+                           double scale,
+                           int parallel_segment,
+                           int parallel_warmup)
     : d_target(target), d_scale(scale)
 {
     if (target.size() < 2 || target.size() > 6)
@@ -170,6 +172,18 @@ prml_viterbi::prml_viterbi(const std::vector<double>& target,
         bad("decision_delay",
             std::to_string(decision_delay),
             "8 to 65536 samples, or 0 for 32 x target length");
+    if (parallel_warmup != 0 && (parallel_warmup < 8 || parallel_warmup > 65536))
+        bad("parallel_warmup",
+            std::to_string(parallel_warmup),
+            "8 to 65536 samples, or 0 for decision_delay");
+    const int pwarm = parallel_warmup ? parallel_warmup : decision_delay;
+    if (parallel_segment != 0 &&
+        (parallel_segment < 256 || parallel_segment > (1 << 22) ||
+         parallel_segment < pwarm + decision_delay))
+        bad("parallel_segment",
+            std::to_string(parallel_segment),
+            "0 (off) or 256 to 4194304 samples, at least parallel_warmup + "
+            "decision_delay");
     d_M = std::max(d_L - 1, 2);
     d_S = 1 << d_M;
     d_delay = static_cast<size_t>(decision_delay);
@@ -209,6 +223,15 @@ prml_viterbi::prml_viterbi(const std::vector<double>& target,
     d_pend_x.resize(pend_pad + d_delay + 8);
     d_pend_rel.resize(d_K);
     d_tbs.resize(d_delay + 16);
+    if (parallel_segment > 0 && f8_decisions()) {
+        d_pS = static_cast<size_t>(parallel_segment);
+        d_pW = static_cast<size_t>(pwarm);
+        const size_t L = d_pW + d_pS + d_delay; // steps per segment trellis
+        d_ph.resize(parallel_group * d_pS + d_pW + d_delay);
+        d_pout.resize(parallel_group * d_pS);
+        d_pf.resize(parallel_group * L);
+        d_prev.resize(parallel_group * (pend_pad + d_pS + d_delay + 8));
+    }
     use_simd(simd::avx512);
     reset();
 }
@@ -252,6 +275,13 @@ void prml_viterbi::reset()
     d_t = 0;
     d_slot = 0;
     d_jk = 0;
+    // segment-parallel mode: the first group starts Wp samples before
+    // sample 0 (segment 0 runs those steps with zero branch metrics: all metrics
+    // stay equal, i.e. it starts at sample 0 like the sequential detector)
+    std::fill(d_ph.begin(), d_ph.end(), 0.0f);
+    d_phn = d_pS ? d_pW : 0;
+    d_group = 0;
+    std::fill(d_pout.begin(), d_pout.end(), 0);
 }
 
 // Called after the ACS of time t (t >= D, (t - D) % K == 0): decides the
@@ -537,15 +567,29 @@ struct bm8_avx2 {
         kb = _mm256_setr_m128(_mm_load_ps(t.cap[0] + 4), _mm_load_ps(t.cap[1] + 4));
         qv = _mm256_set1_ps(t.q);
     }
-    __attribute__((target("avx2"))) void
-    operator()(float y, __m128i& bm0, __m128i& bm1) const
+    //! [bm0 | bm1] in one register
+    __attribute__((target("avx2"))) __m256i p256(float y) const
     {
         const __m256 yv = _mm256_set1_ps(y);
         const __m256 ta = _mm256_sub_ps(yv, ea), tb = _mm256_sub_ps(yv, eb);
         const __m256 ba = _mm256_min_ps(_mm256_mul_ps(_mm256_mul_ps(ta, ta), qv), ka);
         const __m256 bb = _mm256_min_ps(_mm256_mul_ps(_mm256_mul_ps(tb, tb), qv), kb);
-        const __m256i p =
-            _mm256_packs_epi32(_mm256_cvtps_epi32(ba), _mm256_cvtps_epi32(bb));
+        return _mm256_packs_epi32(_mm256_cvtps_epi32(ba), _mm256_cvtps_epi32(bb));
+    }
+    //! b0 = [bm0 of ya | bm0 of yb], b1 = [bm1 of ya | bm1 of yb];
+    //! ZA: those of ya zero
+    template <bool ZA>
+    __attribute__((target("avx2"))) void
+    pair(float ya, float yb, __m256i& b0, __m256i& b1) const
+    {
+        const __m256i pa = ZA ? _mm256_setzero_si256() : p256(ya), pb = p256(yb);
+        b0 = _mm256_permute2x128_si256(pa, pb, 0x20);
+        b1 = _mm256_permute2x128_si256(pa, pb, 0x31);
+    }
+    __attribute__((target("avx2"))) void
+    operator()(float y, __m128i& bm0, __m128i& bm1) const
+    {
+        const __m256i p = p256(y);
         bm0 = _mm256_castsi256_si128(p);
         bm1 = _mm256_extracti128_si256(p, 1);
     }
@@ -582,18 +626,58 @@ struct bm8_avx512 {
     // lanes [E0 states 0-7, E1 states 0-7]; the saturating narrowing to
     // 16 bits yields bm0 in the low and bm1 in the high half
     __m512 e, k, qv;
+    // pair(): lanes [E0 states 0-3 twice, E1 states 0-3 twice] (el) and the
+    // same for states 4-7 (eh), caps alike
+    __m512 el, eh, kl, kh;
     __attribute__((target("avx512f"))) explicit bm8_avx512(const bm8_tables& t)
     {
         e = _mm512_loadu_ps(&t.en[0][0]); // en[0], en[1] are contiguous
         k = _mm512_loadu_ps(&t.cap[0][0]);
         qv = _mm512_set1_ps(t.q);
+        alignas(64) float a[4][16];
+        for (int i = 0; i < 16; i++) {
+            const int b = i / 8, st = i % 4;
+            a[0][i] = t.en[b][st];
+            a[1][i] = t.en[b][st + 4];
+            a[2][i] = t.cap[b][st];
+            a[3][i] = t.cap[b][st + 4];
+        }
+        el = _mm512_load_ps(a[0]);
+        eh = _mm512_load_ps(a[1]);
+        kl = _mm512_load_ps(a[2]);
+        kh = _mm512_load_ps(a[3]);
+    }
+    //! b0 = [bm0 of ya | bm0 of yb], b1 = [bm1 of ya | bm1 of yb] (ZA:
+    //! those of ya zero): the same float operations per branch as
+    //! operator(), one in-lane pack
+    template <bool ZA>
+    __attribute__((target("avx512f,avx512bw,avx2"))) void
+    pair(float ya, float yb, __m256i& b0, __m256i& b1) const
+    {
+        const __m512 yv = _mm512_mask_blend_ps(0xf0f0, _mm512_set1_ps(ya), _mm512_set1_ps(yb));
+        const __m512 tl = _mm512_sub_ps(yv, el), th = _mm512_sub_ps(yv, eh);
+        const __m512 bl = _mm512_min_ps(_mm512_mul_ps(_mm512_mul_ps(tl, tl), qv), kl);
+        const __m512 bh = _mm512_min_ps(_mm512_mul_ps(_mm512_mul_ps(th, th), qv), kh);
+        // 128-bit lane i: 4 words of bl, then 4 of bh: bm0 ya, bm0 yb, bm1 ya, bm1 yb
+        const __m512i p = _mm512_packs_epi32(_mm512_cvtps_epi32(bl), _mm512_cvtps_epi32(bh));
+        b0 = _mm512_castsi512_si256(p);
+        b1 = _mm512_extracti64x4_epi64(p, 1);
+        if (ZA) {
+            b0 = _mm256_blend_epi32(b0, _mm256_setzero_si256(), 0x0f);
+            b1 = _mm256_blend_epi32(b1, _mm256_setzero_si256(), 0x0f);
+        }
+    }
+    //! [bm0 | bm1] in one register
+    __attribute__((target("avx512f,avx2"))) __m256i p256(float y) const
+    {
+        const __m512 tv = _mm512_sub_ps(_mm512_set1_ps(y), e);
+        const __m512 b = _mm512_min_ps(_mm512_mul_ps(_mm512_mul_ps(tv, tv), qv), k);
+        return _mm512_cvtsepi32_epi16(_mm512_cvtps_epi32(b));
     }
     __attribute__((target("avx512f,avx2"))) void
     operator()(float y, __m128i& bm0, __m128i& bm1) const
     {
-        const __m512 tv = _mm512_sub_ps(_mm512_set1_ps(y), e);
-        const __m512 b = _mm512_min_ps(_mm512_mul_ps(_mm512_mul_ps(tv, tv), qv), k);
-        const __m256i p = _mm512_cvtsepi32_epi16(_mm512_cvtps_epi32(b));
+        const __m256i p = p256(y);
         bm0 = _mm256_castsi256_si128(p);
         bm1 = _mm256_extracti128_si256(p, 1);
     }
@@ -751,6 +835,213 @@ inline __attribute__((always_inline)) __m128i acs8_loop(const BM& bm,
         len -= n;
     }
     return m;
+}
+
+// Segment-parallel mode: G = 4 segment trellises in lockstep, each exactly
+// the sequential hard-decision arithmetic (16-bit metrics, the same branch
+// metrics and caps, renormalisation after the steps t % 16 == 0 by
+// subtracting the state 0 metric from the branch metrics of step t + 2, so
+// the bound of acs8_loop holds per segment: segments never mix). Ops: the
+// add-compare-select of all four, in four SSE2 registers (four chains) or
+// in the 128-bit halves of two AVX2 registers (two chains). Segment j runs
+// on the samples y[j P + t] and writes its predecessor maps to f[j L + t].
+struct group8_sse2_ops {
+    struct V {
+        __m128i s[4];
+    };
+    static void zero(V& m)
+    {
+        for (int j = 0; j < 4; j++)
+            m.s[j] = _mm_setzero_si128();
+    }
+    template <bool PADA, class BM>
+    static void bm(const BM& k, const float* y, size_t P, V& b0, V& b1)
+    {
+        for (int j = 0; j < 4; j++) {
+            if (PADA && j == 0)
+                b0.s[0] = b1.s[0] = _mm_setzero_si128();
+            else
+                k(y[j * P], b0.s[j], b1.s[j]);
+        }
+    }
+    static void acs1(__m128i b0, __m128i b1, __m128i& m, uint64_t* f)
+    {
+        const __m128i c0 = _mm_adds_epi16(_mm_unpacklo_epi16(m, m), b0);
+        const __m128i c1 = _mm_adds_epi16(_mm_unpackhi_epi16(m, m), b1);
+        m = _mm_min_epi16(c0, c1);
+        const __m128i lt = _mm_cmpgt_epi16(c0, c1); // c1 < c0
+        const __m128i p = _mm_or_si128(_mm_and_si128(lt, _mm_set1_epi16(4)),
+                                       _mm_setr_epi16(0, 0, 1, 1, 2, 2, 3, 3));
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(f), _mm_packs_epi16(p, p));
+    }
+    static void acs(const V& b0, const V& b1, V& m, uint64_t* f, size_t L)
+    {
+        for (int j = 0; j < 4; j++)
+            acs1(b0.s[j], b1.s[j], m.s[j], f + j * L);
+    }
+    static void ref(const V& m, V& r)
+    {
+        for (int j = 0; j < 4; j++)
+            r.s[j] = _mm_shuffle_epi32(_mm_shufflelo_epi16(m.s[j], 0), 0);
+    }
+    static void sub(V& x, const V& r)
+    {
+        for (int j = 0; j < 4; j++)
+            x.s[j] = _mm_sub_epi16(x.s[j], r.s[j]);
+    }
+    static void subs(V& x, const V& r)
+    {
+        for (int j = 0; j < 4; j++)
+            x.s[j] = _mm_subs_epi16(x.s[j], r.s[j]);
+    }
+    static void best(const V& m, unsigned* b)
+    {
+        for (int j = 0; j < 4; j++) {
+            alignas(16) int16_t v[8];
+            _mm_store_si128(reinterpret_cast<__m128i*>(v), m.s[j]);
+            b[j] = 0;
+            for (unsigned s = 1; s < 8; s++)
+                if (v[s] < v[b[j]])
+                    b[j] = s;
+        }
+    }
+};
+
+#ifdef ECDISC_PRML_VITERBI_AVX2
+// BM::pair(ya, yb, b0, b1): b0 = [bm0 of ya | bm0 of yb], b1 likewise
+struct group8_avx_ops {
+    struct V {
+        __m256i h[2]; // segments 0, 1 and 2, 3
+    };
+    __attribute__((target("avx2"))) static void zero(V& m)
+    {
+        m.h[0] = m.h[1] = _mm256_setzero_si256();
+    }
+    // (no target attribute: BM::pair, whose target may be wider, must be
+    // inlined into the kernel function)
+    template <bool PADA, class BM>
+    static inline __attribute__((always_inline)) void
+    bm(const BM& k, const float* y, size_t P, V& b0, V& b1)
+    {
+        k.template pair<PADA>(y[0], y[P], b0.h[0], b1.h[0]);
+        k.template pair<false>(y[2 * P], y[3 * P], b0.h[1], b1.h[1]);
+    }
+    __attribute__((target("avx2"))) static void
+    acs1(const __m256i& b0, const __m256i& b1, __m256i& m, uint64_t* fa, uint64_t* fb)
+    {
+        const __m256i c0 = _mm256_adds_epi16(_mm256_unpacklo_epi16(m, m), b0);
+        const __m256i c1 = _mm256_adds_epi16(_mm256_unpackhi_epi16(m, m), b1);
+        m = _mm256_min_epi16(c0, c1);
+        const __m256i lt = _mm256_cmpgt_epi16(c0, c1); // c1 < c0
+        const __m256i f = _mm256_or_si256(
+            _mm256_and_si256(lt, _mm256_set1_epi16(4)),
+            _mm256_setr_epi16(0, 0, 1, 1, 2, 2, 3, 3, 0, 0, 1, 1, 2, 2, 3, 3));
+        const __m256i p = _mm256_packs_epi16(f, f);
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(fa), _mm256_castsi256_si128(p));
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(fb), _mm256_extracti128_si256(p, 1));
+    }
+    __attribute__((target("avx2"))) static void
+    acs(const V& b0, const V& b1, V& m, uint64_t* f, size_t L)
+    {
+        acs1(b0.h[0], b1.h[0], m.h[0], f, f + L);
+        acs1(b0.h[1], b1.h[1], m.h[1], f + 2 * L, f + 3 * L);
+    }
+    //! state 0 metric of each segment, broadcast in its half
+    __attribute__((target("avx2"))) static void ref(const V& m, V& r)
+    {
+        r.h[0] = _mm256_shuffle_epi8(m.h[0], _mm256_set1_epi16(0x0100));
+        r.h[1] = _mm256_shuffle_epi8(m.h[1], _mm256_set1_epi16(0x0100));
+    }
+    __attribute__((target("avx2"))) static void sub(V& x, const V& r)
+    {
+        x.h[0] = _mm256_sub_epi16(x.h[0], r.h[0]);
+        x.h[1] = _mm256_sub_epi16(x.h[1], r.h[1]);
+    }
+    __attribute__((target("avx2"))) static void subs(V& x, const V& r)
+    {
+        x.h[0] = _mm256_subs_epi16(x.h[0], r.h[0]);
+        x.h[1] = _mm256_subs_epi16(x.h[1], r.h[1]);
+    }
+    //! the first state of least metric (phminposuw, as bm8_avx2::best)
+    __attribute__((target("avx2"))) static unsigned best1(__m128i m)
+    {
+        const __m128i u = _mm_xor_si128(m, _mm_set1_epi16(-32768));
+        return (static_cast<unsigned>(_mm_cvtsi128_si32(_mm_minpos_epu16(u))) >> 16) & 7u;
+    }
+    __attribute__((target("avx2"))) static void best(const V& m, unsigned* b)
+    {
+        for (int k = 0; k < 2; k++) {
+            b[2 * k] = best1(_mm256_castsi256_si128(m.h[k]));
+            b[2 * k + 1] = best1(_mm256_extracti128_si256(m.h[k], 1));
+        }
+    }
+};
+#endif
+
+//! steps t .. t + len - 1 of the four segment trellises (metrics m in and
+//! out by reference: no vector return value); PADA: segment 0 runs with
+//! zero branch metrics (before sample 0)
+template <class Ops, bool PADA, class BM>
+inline __attribute__((always_inline)) void group8_loop(const BM& bm,
+                                                       const float* y,
+                                                       size_t P,
+                                                       size_t t,
+                                                       size_t len,
+                                                       typename Ops::V& m,
+                                                       uint64_t* f,
+                                                       size_t L)
+{
+    using V = typename Ops::V;
+    const size_t end = t + len;
+    for (; t < end && (t & 3u) != 0; t++) {
+        V b0, b1;
+        Ops::template bm<PADA>(bm, y + t, P, b0, b1);
+        Ops::acs(b0, b1, m, f + t, L);
+    }
+    for (; t + 4 <= end; t += 4) {
+        V b[4][2];
+        for (int k = 0; k < 4; k++)
+            Ops::template bm<PADA>(bm, y + t + k, P, b[k][0], b[k][1]);
+        Ops::acs(b[0][0], b[0][1], m, f + t, L);
+        if ((t & 15u) == 0) {
+            V r;
+            Ops::ref(m, r);
+            Ops::sub(b[2][0], r);
+            Ops::sub(b[2][1], r);
+        }
+        Ops::acs(b[1][0], b[1][1], m, f + t + 1, L);
+        Ops::acs(b[2][0], b[2][1], m, f + t + 2, L);
+        Ops::acs(b[3][0], b[3][1], m, f + t + 3, L);
+    }
+    for (; t < end; t++) {
+        V b0, b1;
+        Ops::template bm<PADA>(bm, y + t, P, b0, b1);
+        Ops::acs(b0, b1, m, f + t, L);
+        if ((t & 15u) == 0) {
+            V r;
+            Ops::ref(m, r);
+            Ops::subs(m, r);
+        }
+    }
+}
+
+//! all four trellises over their L = Wp + P + D steps from equal metrics;
+//! their best states at the end
+template <class Ops, class BM>
+inline __attribute__((always_inline)) void group8_acs(const BM& bm,
+                                                      const float* y,
+                                                      size_t P,
+                                                      size_t L,
+                                                      size_t pad,
+                                                      uint64_t* f,
+                                                      unsigned* best)
+{
+    typename Ops::V m;
+    Ops::zero(m);
+    if (pad > 0)
+        group8_loop<Ops, true>(bm, y, P, 0, pad, m, f, L);
+    group8_loop<Ops, false>(bm, y, P, pad, L - pad, m, f, L);
+    Ops::best(m, best);
 }
 
 bm8_tables make_bm8_tables(const std::vector<float>& exp, float q)
@@ -930,8 +1221,134 @@ prml_viterbi::run8_avx512(const float* y, size_t n, uint8_t* x, float* reliabili
 #endif
 #endif
 
+// Segment-parallel mode. The history d_ph holds the samples 4iP - Wp ..
+// 4iP + 4P + D - 1 of group i once it is full (segment 4i + j runs its
+// L = Wp + P + D steps on d_ph[jP ..]); each segment is traced back over
+// P + D - 1 steps from its best state at its last step, and its first P
+// bits are its decisions.
+#ifdef __SSE2__
+void prml_viterbi::group8_sse2(bool pad)
+{
+    const bm8_sse2 bm(make_bm8_tables(d_exp, d_q));
+    const size_t L = d_pW + d_pS + d_delay, Dt = d_pS + d_delay - 1;
+    const size_t RS = pend_pad + d_pS + d_delay + 8;
+    unsigned b[4];
+    group8_acs<group8_sse2_ops>(bm, d_ph.data(), d_pS, L, pad ? d_pW : 0, d_pf.data(), b);
+    for (size_t j = 0; j < 4; j++) // no ring: the maps of steps 0 .. L - 1
+        tb8_single(d_pf.data() + j * L,
+                   ~size_t(0),
+                   L - 1,
+                   8 * b[j],
+                   Dt,
+                   d_prev.data() + j * RS + pend_pad,
+                   nullptr);
+}
+
+#ifdef ECDISC_PRML_VITERBI_AVX2
+// the four hard tracebacks of six steps per jump, interleaved (four chains)
+#define ECDISC_GROUP8_AVX                                                                \
+    const size_t L = d_pW + d_pS + d_delay, Dt = d_pS + d_delay - 1;                     \
+    const size_t RS = pend_pad + d_pS + d_delay + 8;                                     \
+    unsigned b[4];                                                                       \
+    group8_acs<group8_avx_ops>(                                                          \
+        bm, d_ph.data(), d_pS, L, pad ? d_pW : 0, d_pf.data(), b);                       \
+    tb8_ctx c[4];                                                                        \
+    for (size_t j = 0; j < 4; j++) /* no ring: the maps of steps 0 .. L - 1 */          \
+        c[j] = tb8_start(d_pf.data() + j * L,                                            \
+                         ~size_t(0),                                                     \
+                         L - 1,                                                          \
+                         8 * b[j],                                                       \
+                         Dt,                                                             \
+                         d_prev.data() + j * RS + pend_pad,                              \
+                         d_tbs.data());                                                  \
+    while (c[0].left)                                                                    \
+        for (size_t j = 0; j < 4; j++)                                                   \
+            tb8_jump_step(c[j]);
+
+__attribute__((target("avx2,bmi2"))) void prml_viterbi::group8_avx2(bool pad)
+{
+    const bm8_avx2 bm(make_bm8_tables(d_exp, d_q));
+    ECDISC_GROUP8_AVX
+}
+
+__attribute__((target("avx512f,avx512vl,avx512bw,avx2,bmi2"))) void
+prml_viterbi::group8_avx512(bool pad)
+{
+    const bm8_avx512 bm(make_bm8_tables(d_exp, d_q));
+    ECDISC_GROUP8_AVX
+}
+#undef ECDISC_GROUP8_AVX
+#endif
+#endif
+
+void prml_viterbi::run_group()
+{
+    const bool pad = d_group == 0;
+#if defined(ECDISC_PRML_VITERBI_AVX2)
+    if (d_simd == simd::avx512 && __builtin_cpu_supports("avx512bw"))
+        group8_avx512(pad);
+    else if (d_simd >= simd::avx2)
+        group8_avx2(pad);
+    else
+        group8_sse2(pad);
+#elif defined(__SSE2__)
+    group8_sse2(pad);
+#endif
+    const size_t RS = pend_pad + d_pS + d_delay + 8;
+    for (size_t j = 0; j < parallel_group; j++)
+        std::memcpy(d_pout.data() + j * d_pS, d_prev.data() + j * RS + pend_pad, d_pS);
+    d_group++;
+}
+
+void prml_viterbi::process_parallel(const float* y, size_t n, uint8_t* x)
+{
+    const size_t GP = parallel_group * d_pS, full = GP + d_pW + d_delay;
+    const uint64_t lat = latency();
+    // outputs of the samples u .. u + c - 1: x[u - lat] from the last group
+    // (decisions on x[iGP .. iGP + GP), first output at iGP + lat)
+    auto emit = [&](uint8_t* o, uint64_t u, size_t c) {
+        const size_t z = u < lat ? static_cast<size_t>(std::min<uint64_t>(c, lat - u)) : 0;
+        std::memset(o, 0, z);
+        if (c > z) {
+            const uint64_t base = GP * (d_group - 1) + lat;
+            std::memcpy(o + z, d_pout.data() + (u + z - base), c - z);
+        }
+    };
+    uint64_t t = d_t;
+    size_t i = 0;
+    while (i < n) {
+        const size_t need = full - d_phn;
+        const size_t take = std::min(n - i, need);
+        std::memcpy(d_ph.data() + d_phn, y + i, take * sizeof(float));
+        d_phn += take;
+        const bool ready = take == need; // the last sample of the group came
+        const size_t pre = ready ? take - 1 : take;
+        emit(x + i, t, pre);
+        if (ready) {
+            run_group();
+            emit(x + i + pre, t + pre, 1);
+            std::memmove(d_ph.data(), d_ph.data() + GP, (d_phn - GP) * sizeof(float));
+            d_phn -= GP;
+        }
+        i += take;
+        t += take;
+    }
+    d_t = t;
+}
+
 void prml_viterbi::process(const float* y, size_t n, uint8_t* x, float* reliability)
 {
+    if (d_pS) {
+        if (reliability) {
+            std::ostringstream s;
+            s << "reliability = requested: not available in the segment-parallel "
+                 "mode (parallel_segment = "
+              << d_pS << ")";
+            throw std::invalid_argument(s.str());
+        }
+        process_parallel(y, n, x);
+        return;
+    }
     switch (d_S) {
     case 4:
         run<4>(y, n, x, reliability);

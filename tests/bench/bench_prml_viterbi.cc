@@ -25,6 +25,12 @@
  * in CPU time. ours runs the best kernel this CPU has (AVX-512, AVX2 or
  * SSE2, chosen at run time); ours_sse2 / ours_avx2 force the lower ones
  * (same decisions), with_reliability times our SOVA output (no peer).
+ * viterbi_pr1221_kernel_parallel: the same, ours in the segment-parallel
+ * mode (parallel_segment 8192, warm-up = decision delay 128: four segment
+ * trellises interleaved, ~3% extra steps, latency 4 * 8192 + 127; the
+ * decisions equal the sequential ones on this signal), against the same
+ * direct general_work() peer; ours_p4096 with segments of 4096, ours_avx2 /
+ * ours_sse2 force the lower kernels (same decisions).
  */
 #include "bench_util.h"
 #include "prml_viterbi.h"
@@ -89,6 +95,48 @@ void vit_kernel_avx2(benchmark::State& state)
 {
     vit_kernel(state, false, ecdisc::prml_viterbi::simd::avx2);
 }
+void vit_kernel_parallel(benchmark::State& state,
+                         int segment,
+                         ecdisc::prml_viterbi::simd simd = ecdisc::prml_viterbi::simd::avx512)
+{
+    ecdisc::prml_viterbi v(PR1221, 0, 1.0, segment);
+    if (v.parallel_segment() != static_cast<size_t>(segment)) {
+        state.SkipWithError("segment-parallel mode not available");
+        return;
+    }
+    if (v.use_simd(simd) != simd && simd != ecdisc::prml_viterbi::simd::avx512) {
+        state.SkipWithError("kernel not available on this CPU");
+        return;
+    }
+    std::vector<uint8_t> out(NBITS);
+    for (auto _ : state) {
+        v.process(pr_signal().data(), NBITS, out.data());
+        benchmark::DoNotOptimize(out.data());
+    }
+    state.SetItemsProcessed(state.iterations() * NBITS);
+}
+void vit_kernel_par8192(benchmark::State& state) { vit_kernel_parallel(state, 8192); }
+void vit_kernel_par4096(benchmark::State& state) { vit_kernel_parallel(state, 4096); }
+BENCHMARK(vit_kernel_par8192)
+    ->Name("viterbi_pr1221_kernel_parallel/ours")
+    ->Unit(benchmark::kMillisecond);
+void vit_kernel_par_avx2(benchmark::State& state)
+{
+    vit_kernel_parallel(state, 8192, ecdisc::prml_viterbi::simd::avx2);
+}
+void vit_kernel_par_sse2(benchmark::State& state)
+{
+    vit_kernel_parallel(state, 8192, ecdisc::prml_viterbi::simd::baseline);
+}
+BENCHMARK(vit_kernel_par4096)
+    ->Name("viterbi_pr1221_kernel_parallel/ours_p4096")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(vit_kernel_par_avx2)
+    ->Name("viterbi_pr1221_kernel_parallel/ours_avx2")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(vit_kernel_par_sse2)
+    ->Name("viterbi_pr1221_kernel_parallel/ours_sse2")
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(vit_kernel_hard)
     ->Name("viterbi_pr1221_kernel/ours")
     ->Unit(benchmark::kMillisecond);
@@ -187,6 +235,9 @@ void vit_kernel_peer(benchmark::State& state)
 }
 BENCHMARK(vit_kernel_peer)
     ->Name("viterbi_pr1221_kernel/gnuradio")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(vit_kernel_peer)
+    ->Name("viterbi_pr1221_kernel_parallel/gnuradio")
     ->Unit(benchmark::kMillisecond);
 
 } // namespace

@@ -538,6 +538,236 @@ TEST(PrmlViterbi, FourTapKernelsNoiseFreeAnyChunks)
         }
 }
 
+/*
+ * Segment-parallel mode. Reference: every segment k (x[kP .. kP + P)) is an
+ * independent run of the plain 16-bit trellis of reference_pr4 (same branch
+ * metrics, caps, saturation, renormalisation after steps % 4 == 0) over
+ * the samples max(0, kP - W) .. (k+1)P + D - 1 from equal metrics, traced
+ * back once from the first best state at its last step; output n is
+ * x[n - (4P + D - 1)] (segments are decided in groups of 4).
+ */
+std::vector<uint8_t> reference_parallel(const std::vector<double>& h,
+                                        size_t D,
+                                        size_t W,
+                                        size_t P,
+                                        const std::vector<float>& y)
+{
+    double energy = 0.0;
+    for (double v : h)
+        energy += v * v;
+    const float q = static_cast<float>(160.0 / energy);
+    float E[2][8], cap[2][8];
+    for (int b = 0; b < 2; b++)
+        for (int s = 0; s < 8; s++) {
+            const int lv[4] = { s & 1, (s >> 1) & 1, (s >> 2) & 1, b };
+            double e = 0.0;
+            for (int i = 0; i < 4; i++)
+                e += h[i] * (lv[i] ? 1.0 : -1.0);
+            const bool removed = lv[1] != lv[2] && lv[0] != lv[1];
+            E[b][s] = removed ? prml_viterbi::forbidden_level : static_cast<float>(e);
+            cap[b][s] = removed ? 16383.0f : 1023.0f;
+        }
+    auto sat = [](int v) { return std::min(32767, std::max(-32768, v)); };
+    const size_t lat = 4 * P + D - 1;
+    std::vector<uint8_t> out(y.size(), 0);
+    if (y.size() <= lat)
+        return out;
+    const size_t nbits = y.size() - lat; // decisions x[0 .. nbits) are output
+    for (size_t k = 0; k * P < nbits; k++) {
+        const size_t t0 = k * P >= W ? k * P - W : 0, t1 = (k + 1) * P + D; // [t0, t1)
+        std::vector<std::array<uint8_t, 8>> dec(t1 - t0);
+        std::vector<int> m(8, 0), nm(8);
+        for (size_t t = t0; t < t1; t++) {
+            for (int s = 0; s < 8; s++) {
+                int c[2];
+                for (int b = 0; b < 2; b++) {
+                    const float d = y[t] - E[b][s];
+                    float v = d * d;
+                    v = v * q;
+                    v = std::min(v, cap[b][s]);
+                    c[b] = sat(m[(s >> 1) + 4 * b] + static_cast<int>(std::nearbyint(v)));
+                }
+                dec[t - t0][s] = c[1] < c[0];
+                nm[s] = std::min(c[0], c[1]);
+            }
+            if (t % 4 == 0)
+                for (int s = 7; s >= 0; s--)
+                    nm[s] = sat(nm[s] - nm[0]);
+            m = nm;
+        }
+        int best = 0;
+        for (int s = 1; s < 8; s++)
+            if (m[s] < m[best])
+                best = s;
+        unsigned st = static_cast<unsigned>(best);
+        for (size_t j = t1 - 1; j >= k * P; j--) { // st: the state at j
+            if (j < (k + 1) * P && j < nbits)
+                out[j + lat] = st & 1u;
+            if (j == t0)
+                break;
+            st = (st >> 1) | (static_cast<unsigned>(dec[j - t0][st]) << 2);
+        }
+    }
+    return out;
+}
+
+// exact against the reference, every kernel, any chunking; latency exact
+TEST(PrmlViterbi, ParallelMatchesSegmentReference)
+{
+    const std::vector<double> h{ 1, 2, 2, 1 };
+    struct cfg {
+        int D, P, W;
+        double sigma;
+    };
+    for (const cfg& c : { cfg{ 0, 1024, 0, 0.8 },   // defaults: D = 128, W = D
+                          cfg{ 0, 1024, 512, 1.6 }, // many errors, W = 4 D
+                          cfg{ 9, 256, 8, 0.6 },    // small D, W, P
+                          cfg{ 50, 777, 100, 0.9 } }) {
+        const auto x = run_levels(30000, 41);
+        auto y = pr_signal(x, h, c.sigma, 42);
+        y[5000] = 1e6f; // outliers: branch metrics at their caps
+        y[7000] = -std::numeric_limits<float>::infinity();
+        const size_t D = c.D ? static_cast<size_t>(c.D) : 128;
+        const size_t W = c.W ? static_cast<size_t>(c.W) : D;
+        const size_t P = static_cast<size_t>(c.P);
+        const auto ref = reference_parallel(h, D, W, P, y);
+        for (auto l : simd_levels()) {
+            prml_viterbi v(h, c.D, 1.0, c.P, c.W);
+            ASSERT_EQ(v.use_simd(l), l);
+            ASSERT_EQ(v.parallel_segment(), P);
+            ASSERT_EQ(v.parallel_warmup(), W);
+            ASSERT_EQ(prml_viterbi::parallel_group, 4u);
+            ASSERT_EQ(v.latency(), 4 * P + D - 1);
+            std::vector<uint8_t> one(y.size()), chunked(y.size());
+            v.process(y.data(), y.size(), one.data());
+            EXPECT_EQ(one, ref) << "simd " << static_cast<int>(l) << " P " << P;
+            EXPECT_EQ(v.samples(), y.size());
+            prml_viterbi w(h, c.D, 1.0, c.P, c.W);
+            w.use_simd(l);
+            std::mt19937 rng(13);
+            for (size_t pos = 0; pos < y.size();) {
+                const size_t n = std::min<size_t>(rng() % 3000, y.size() - pos);
+                w.process(y.data() + pos, n, chunked.data() + pos);
+                pos += n;
+            }
+            EXPECT_EQ(chunked, ref) << "simd " << static_cast<int>(l) << " P " << P;
+            // reset() restarts
+            w.reset();
+            w.process(y.data(), y.size(), chunked.data());
+            EXPECT_EQ(chunked, ref) << "simd " << static_cast<int>(l) << " P " << P;
+        }
+    }
+}
+
+// a noise-free signal decodes exactly for any chunking, the first
+// latency() outputs are 0
+TEST(PrmlViterbi, ParallelNoiseFreeAnyChunks)
+{
+    const std::vector<double> h{ 1, 2, 2, 1 };
+    const auto x = run_levels(20000, 43);
+    for (double scale : { 1.0, 0.37 }) {
+        const auto y = pr_signal(x, h, 0.0, 0, scale);
+        for (auto l : simd_levels())
+            for (size_t chunk :
+                 { size_t(1), size_t(97), size_t(2303), size_t(4223), y.size() }) {
+                prml_viterbi v(h, 0, scale, 1024);
+                v.use_simd(l);
+                ASSERT_EQ(v.latency(), 4 * 1024 + 128 - 1u);
+                std::vector<uint8_t> out(y.size(), 7);
+                for (size_t pos = 0; pos < y.size(); pos += chunk)
+                    v.process(y.data() + pos,
+                              std::min(chunk, y.size() - pos),
+                              out.data() + pos);
+                size_t compared = 0;
+                EXPECT_EQ(count_errors(out, x, v.latency(), 0, &compared), 0u)
+                    << "simd " << static_cast<int>(l) << " chunk " << chunk;
+                EXPECT_EQ(compared, y.size() - v.latency());
+                for (size_t n = 0; n < v.latency(); n++)
+                    ASSERT_EQ(out[n], 0) << n;
+            }
+    }
+}
+
+// AWGN at the union-bound test's SNRs: the parallel decisions differ from
+// the sequential ones in < 1e-4 of the bits (W = 4 D; also at the default
+// W = D), so the bit error rates agree
+TEST(PrmlViterbi, ParallelAgreesWithSequentialOnAwgn)
+{
+    const std::vector<double> h{ 1, 2, 2, 1 };
+    const size_t N = 1000000;
+    const auto x = run_levels(N, 47);
+    for (double arg : { 2.6, 3.0, 3.4 }) { // dmin / (2 sigma), d2min = 40
+        const double sigma = std::sqrt(40.0) / (2.0 * arg);
+        const auto y = pr_signal(x, h, sigma, 200 + static_cast<unsigned>(arg * 10));
+        prml_viterbi seq(h);
+        std::vector<uint8_t> os(N);
+        seq.process(y.data(), N, os.data());
+        for (int W : { 512, 0 }) {
+            prml_viterbi par(h, 0, 1.0, 4096, W);
+            std::vector<uint8_t> op(N);
+            par.process(y.data(), N, op.data());
+            const size_t ls = seq.latency(), lp = par.latency();
+            size_t diff = 0, es = 0, ep = 0, c = 0;
+            for (size_t j = 0; j + lp < N; j++, c++) {
+                diff += os[j + ls] != op[j + lp];
+                es += os[j + ls] != x[j];
+                ep += op[j + lp] != x[j];
+            }
+            std::printf("sigma %.4f W %d: sequential %zu errors, parallel %zu, "
+                        "%zu of %zu decisions differ\n",
+                        sigma,
+                        W,
+                        es,
+                        ep,
+                        diff,
+                        c);
+            EXPECT_GT(es, 0u); // the comparison means something
+            EXPECT_LT(static_cast<double>(diff), 1e-4 * static_cast<double>(c))
+                << "sigma " << sigma << " W " << W;
+        }
+    }
+}
+
+TEST(PrmlViterbi, ParallelRejectsBadParameters)
+{
+    using ecdisc_test::invalid_argument_message;
+    const char* seg = "0 (off) or 256 to 4194304 samples, at least parallel_warmup + "
+                      "decision_delay";
+    EXPECT_EQ(invalid_argument_message([] { prml_viterbi({ 1, 2, 2, 1 }, 0, 1.0, 255); }),
+              std::string("parallel_segment = 255: ") + seg);
+    EXPECT_EQ(invalid_argument_message([] { prml_viterbi({ 1, 2, 2, 1 }, 0, 1.0, -4); }),
+              std::string("parallel_segment = -4: ") + seg);
+    EXPECT_EQ(
+        invalid_argument_message([] { prml_viterbi({ 1, 2, 2, 1 }, 0, 1.0, 1 << 23); }),
+        std::string("parallel_segment = 8388608: ") + seg);
+    // 300 < 4 * 128 + 128
+    EXPECT_EQ(
+        invalid_argument_message([] { prml_viterbi({ 1, 2, 2, 1 }, 0, 1.0, 300, 512); }),
+        std::string("parallel_segment = 300: ") + seg);
+    EXPECT_EQ(
+        invalid_argument_message([] { prml_viterbi({ 1, 2, 2, 1 }, 0, 1.0, 4096, 7); }),
+        "parallel_warmup = 7: 8 to 65536 samples, or 0 for decision_delay");
+    EXPECT_EQ(invalid_argument_message(
+                  [] { prml_viterbi({ 1, 2, 2, 1 }, 0, 1.0, 1 << 20, 70000); }),
+              "parallel_warmup = 70000: 8 to 65536 samples, or 0 for decision_delay");
+    EXPECT_EQ(
+        invalid_argument_message([] { prml_viterbi({ 1, 2, 2, 1 }, 0, 1.0, 640, 512); }),
+        "no exception");
+    // no reliability output in this mode
+    prml_viterbi v({ 1, 2, 2, 1 }, 0, 1.0, 4096);
+    std::vector<float> y(10, 0.0f), r(10);
+    std::vector<uint8_t> o(10);
+    EXPECT_EQ(invalid_argument_message(
+                  [&] { v.process(y.data(), y.size(), o.data(), r.data()); }),
+              "reliability = requested: not available in the segment-parallel mode "
+              "(parallel_segment = 4096)");
+    // other trellis sizes run the sequential detector (the mode is ignored)
+    prml_viterbi v5({ 1, 2, 2, 2, 1 }, 0, 1.0, 4096);
+    EXPECT_EQ(v5.parallel_segment(), 0u);
+    EXPECT_EQ(v5.parallel_warmup(), 0u);
+    EXPECT_EQ(v5.latency(), 160u);
+}
+
 TEST(PrmlViterbi, RejectsBadParameters)
 {
     using ecdisc_test::invalid_argument_message;
