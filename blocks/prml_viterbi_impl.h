@@ -14,7 +14,10 @@ namespace ecdisc {
 class prml_viterbi_impl : public prml_viterbi
 {
 public:
-    prml_viterbi_impl(const std::vector<double>& target, int decision_delay, double scale);
+    prml_viterbi_impl(const std::vector<double>& target,
+                      int decision_delay,
+                      double scale,
+                      int parallel_segment);
 
     int work(int noutput_items,
              gr_vector_const_void_star& input_items,
@@ -22,6 +25,8 @@ public:
 
     int latency() const override { return static_cast<int>(d_kernel.latency()); }
     int num_states() const override { return d_kernel.num_states(); }
+    int parallel_segment() const override { return d_kernel.parallel_segment(); }
+    bool check_topology(int ninputs, int noutputs) override;
 
 private:
     ::ecdisc::prml_viterbi d_kernel;

@@ -130,6 +130,39 @@ class qa_prml_viterbi(gr_unittest.TestCase):
         for p in hit:
             self.assertLessEqual(r[p], min(r[p - 3:p + 4]) + 1e-6)
 
+    def test_006_parallel_segment_mode(self):
+        # segment-parallel mode (P = 256): the same decisions at high SNR,
+        # with the latency 4 P + D - 1 (on x86; elsewhere the mode is
+        # ignored and parallel_segment() reads 0)
+        bits = run_lengths(20000, 5)
+        src = blocks.vector_source_f([2.0 * b - 1.0 for b in bits])
+        fir = filter.fir_filter_fff(1, PR1221)
+        noise = analog.noise_source_f(analog.GR_GAUSSIAN, 0.2, 9)
+        add = blocks.add_ff()
+        det = ecdisc.prml_viterbi(PR1221, 0, 1.0, 256)
+        snk = blocks.vector_sink_b()
+        self.tb.connect(src, fir, (add, 0))
+        self.tb.connect(noise, (add, 1))
+        self.tb.connect(add, det, snk)
+        self.tb.run()
+        p = det.parallel_segment()
+        self.assertIn(p, (0, 256))
+        lat = det.latency()
+        self.assertEqual(lat, 4 * 256 + 128 - 1 if p else 128)
+        out = list(snk.data())
+        self.assertGreater(len(out), len(bits) - 16)
+        self.assertEqual(out[:lat], [0] * lat)
+        self.assertEqual(out[lat + 8:], bits[8:len(out) - lat])
+        # the reliability output is refused in this mode
+        if p:
+            tb = gr.top_block()
+            det2 = ecdisc.prml_viterbi(PR1221, 0, 1.0, 256)
+            tb.connect(blocks.vector_source_f([0.0] * 100), det2)
+            tb.connect((det2, 0), blocks.null_sink(1))
+            tb.connect((det2, 1), blocks.null_sink(4))
+            with self.assertRaises(RuntimeError):
+                tb.run()
+
     def test_005_bad_parameters(self):
         with self.assertRaises(ValueError):
             ecdisc.prml_viterbi([1.0])
@@ -137,6 +170,8 @@ class qa_prml_viterbi(gr_unittest.TestCase):
             ecdisc.prml_viterbi(PR1221, 4)
         with self.assertRaises(ValueError):
             ecdisc.prml_viterbi(PR1221, 0, -1.0)
+        with self.assertRaisesRegex(ValueError, "parallel_segment"):
+            ecdisc.prml_viterbi(PR1221, 0, 1.0, 100)
 
 
 if __name__ == '__main__':

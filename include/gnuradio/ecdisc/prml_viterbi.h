@@ -34,6 +34,16 @@ namespace ecdisc {
  * n - latency(), latency() = decision_delay (no set_history). The first
  * latency() outputs are 0 with reliability 0. Traceback every
  * decision_delay - decision_delay / 4 items, depth >= decision_delay / 4 + 1.
+ *
+ * Segment-parallel mode (parallel_segment = P > 0, 4-tap targets on x86;
+ * lib/prml_viterbi.h): the stream is cut at sample multiples of P, each
+ * segment decided by its own trellis started decision_delay samples
+ * earlier, four segments computed in lockstep: ~1.7x the throughput
+ * (AVX-512) for a latency of 4 P + decision_delay - 1 items; no
+ * reliability output in this mode (the flowgraph is refused). Decisions
+ * equal the sequential detector's wherever the warm-up has converged (all
+ * of them in the tests). Other targets ignore the mode
+ * (parallel_segment() reads 0).
  */
 class ECDISC_API prml_viterbi : virtual public gr::sync_block
 {
@@ -44,15 +54,20 @@ public:
      * \param target PR target taps, 2..6 (e.g. [1,2,2,1], [1,2,2,2,1])
      * \param decision_delay latency in items, 8..65536, 0: 32 x len(target)
      * \param scale amplitude of the target in the input, > 0
+     * \param parallel_segment 0 (sequential, the default) or the segment
+     *        length P of the segment-parallel mode, 256..4194304
      */
     static sptr make(const std::vector<double>& target = std::vector<double>{ 1, 2, 2, 1 },
                      int decision_delay = 0,
-                     double scale = 1.0);
+                     double scale = 1.0,
+                     int parallel_segment = 0);
 
     //! output item n is the decision on input item n - latency()
     virtual int latency() const = 0;
     //! trellis states (2^max(L-1, 2))
     virtual int num_states() const = 0;
+    //! segment length of the segment-parallel mode (0: sequential)
+    virtual int parallel_segment() const = 0;
 };
 
 } // namespace ecdisc

@@ -12,7 +12,7 @@
 /* BINDTOOL_GEN_AUTOMATIC(0)                                                       */
 /* BINDTOOL_USE_PYGCCXML(0)                                                        */
 /* BINDTOOL_HEADER_FILE(prml_viterbi.h)                                        */
-/* BINDTOOL_HEADER_FILE_HASH(fc559063e300019685d9edf25556718e)                     */
+/* BINDTOOL_HEADER_FILE_HASH(c02fb48da3ff0a977132e4a831880cda)                     */
 /***********************************************************************************/
 
 #include <pybind11/complex.h>
@@ -41,6 +41,7 @@ void bind_prml_viterbi(py::module& m)
              py::arg("target") = std::vector<double>{ 1, 2, 2, 1 },
              py::arg("decision_delay") = 0,
              py::arg("scale") = 1.,
+             py::arg("parallel_segment") = 0,
              D(prml_viterbi, make))
 
 
@@ -48,6 +49,11 @@ void bind_prml_viterbi(py::module& m)
 
 
         .def("num_states", &prml_viterbi::num_states, D(prml_viterbi, num_states))
+
+
+        .def("parallel_segment",
+             &prml_viterbi::parallel_segment,
+             D(prml_viterbi, parallel_segment))
 
         ;
 }

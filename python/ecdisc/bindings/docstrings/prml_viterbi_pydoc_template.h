@@ -29,3 +29,6 @@ static const char* __doc_gr_ecdisc_prml_viterbi_latency = R"doc()doc";
 
 
 static const char* __doc_gr_ecdisc_prml_viterbi_num_states = R"doc()doc";
+
+
+static const char* __doc_gr_ecdisc_prml_viterbi_parallel_segment = R"doc()doc";
